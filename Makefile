@@ -1,0 +1,58 @@
+# The two commands of the README are the contract:
+#   make book   set up .venv from the pinned lock, build the HTML book (-W -n)
+#   make test   set up .venv from the pinned lock, run the whole test suite
+# Everything else is for maintainers (see `make help`).
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
+# Same hash seed for the run that stores outputs and the run that checks them.
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help venv book test data check-data lock clean
+
+help:
+	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
+	@echo "make test        run the whole test suite (sets up .venv first)"
+	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
+	@echo "make check-data  verify data/ checksums and schemas"
+	@echo "make lock        recompile requirements.txt from requirements.in (needs the network)"
+	@echo "make clean       remove build products (keeps .venv)"
+
+# The environment is rebuilt whenever the lock or the package metadata changes.
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (sinoiran)" > /dev/null
+	@touch $@
+
+venv: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+data: $(STAMP)
+	@if [ -z "$(SOURCES)" ]; then \
+	  echo "make data: no raw exports found. Expected the folder ../shared/sources (or pass SOURCES=DIR)"; \
+	  echo "holding the SIPRI and IMF exports listed in README.md, section 'Data availability'."; \
+	  exit 2; fi
+	$(BIN)/python -m sinoiran data build --sources "$(SOURCES)"
+
+check-data: $(STAMP)
+	$(BIN)/python -m sinoiran data check
+
+lock:
+	$(PYTHON) -m venv /tmp/sinoiran-lock && /tmp/sinoiran-lock/bin/pip install --quiet pip-tools==7.6.2
+	/tmp/sinoiran-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.txt requirements.in
+
+clean:
+	rm -rf _build .pytest_cache

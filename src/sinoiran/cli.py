@@ -1,0 +1,121 @@
+"""Command line: ``python -m sinoiran ...``.
+
+    python -m sinoiran ingest sipri-tiv FILE [--vintage LABEL] --output OUT.csv [--totals TOTALS.csv]
+    python -m sinoiran data build [--sources DIR] [--output DIR]
+    python -m sinoiran data check [--data DIR]
+
+Bad input ends with exit status 2 and one line naming file, column and row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from sinoiran.errors import InputError
+
+DEFAULT_SOURCES = Path("..") / "shared" / "sources"
+
+
+def _write_atomic(frame, output: Path) -> None:
+    """Write a CSV next to its target, then move it into place (never half-written)."""
+    from sinoiran.build import write_csv
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+    os.close(fd)
+    try:
+        write_csv(frame, Path(tmp))
+        os.replace(tmp, output)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _ingest_tiv(args: argparse.Namespace) -> int:
+    from sinoiran import sipri
+
+    table = sipri.read_tiv_table(args.file)
+    tidy = sipri.tidy(table, args.vintage)
+    _write_atomic(tidy, Path(args.output))
+    if args.totals:
+        totals = table.totals.copy()
+        totals.insert(0, "vintage", args.vintage or table.default_vintage)
+        _write_atomic(totals, Path(args.totals))
+    print(
+        f"{args.file}: {table.orientation} table for {table.country}, generated {table.generated:%d %b %Y}; "
+        f"{len(tidy)} delivered cells ({int((tidy['tiv'] == 0).sum())} below 0.5 million TIV) -> {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _data_build(args: argparse.Namespace) -> int:
+    from sinoiran.build import build_data
+    from sinoiran.tables import PROJECT_ROOT
+
+    sources = Path(args.sources) if args.sources else PROJECT_ROOT / DEFAULT_SOURCES
+    if not sources.is_dir():
+        raise InputError(
+            sources,
+            "sources folder not found. Expected a folder of raw exports laid out as ../shared/sources "
+            "(see README, 'Data availability'); pass --sources DIR",
+        )
+    output = Path(args.output) if args.output else PROJECT_ROOT / "data"
+    for path in build_data(sources, output):
+        print(f"wrote {path}")
+    return 0
+
+
+def _data_check(args: argparse.Namespace) -> int:
+    from sinoiran.tables import check_data
+
+    for line in check_data(Path(args.data) if args.data else None):
+        print(line)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and documentation)."""
+    top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
+    commands = top.add_subparsers(dest="command", required=True)
+
+    ingest = commands.add_parser("ingest", help="turn a raw export into a tidy CSV")
+    kinds = ingest.add_subparsers(dest="kind", required=True)
+    tiv = kinds.add_parser("sipri-tiv", help="a SIPRI TIV table (any layout) -> vintage,supplier,recipient,year,tiv")
+    tiv.add_argument("file", help="the SIPRI CSV export")
+    tiv.add_argument("--vintage", help="label for the release (default: year the table was generated)")
+    tiv.add_argument("--output", required=True, help="tidy CSV to write")
+    tiv.add_argument("--totals", help="also write SIPRI's Total row to this CSV")
+    tiv.set_defaults(func=_ingest_tiv)
+
+    data = commands.add_parser("data", help="build or check the tables in data/")
+    actions = data.add_subparsers(dest="action", required=True)
+    build = actions.add_parser("build", help="rebuild data/ from the raw exports")
+    build.add_argument("--sources", help=f"folder of raw exports (default: {DEFAULT_SOURCES})")
+    build.add_argument("--output", help="folder to write (default: the project's data/)")
+    build.set_defaults(func=_data_build)
+    check = actions.add_parser("check", help="verify every table's checksum and schema")
+    check.add_argument("--data", help="data folder (default: the project's data/)")
+    check.set_defaults(func=_data_check)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # unknown vintage and other argument-level errors
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,303 @@
+"""Schemas of the project's tables: pandera for checks on read, Frictionless for the package.
+
+Every table in ``data/`` has one :class:`TableSpec` here: its file name, a
+pandera schema (types, ranges, allowed values, unique keys) and a one-line
+description per column. :func:`frictionless_schema` turns the spec into the
+Table Schema written to ``datapackage.json``, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from sinoiran.errors import InputError
+from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES
+
+YEAR_MIN, YEAR_MAX = 1950, 2025
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table of ``data/``: name, file, schema, column descriptions, key."""
+
+    name: str
+    path: str
+    title: str
+    schema: pa.DataFrameSchema
+    descriptions: dict[str, str]
+    key: list[str] = field(default_factory=list)
+
+
+def _year(**kw) -> pa.Column:
+    return pa.Column("int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), **kw)
+
+
+def _within_vintage(frame: pd.DataFrame) -> pd.Series:
+    """True where a row's year is not after its vintage's last data year."""
+    ends = frame["vintage"].map({k: v.data_end for k, v in VINTAGES.items()})
+    return frame["year"] <= ends.fillna(YEAR_MAX)
+
+
+_country = pa.Column("str", pa.Check.str_length(min_value=1))
+
+SIPRI_TIV = TableSpec(
+    name="sipri_tiv",
+    path="sipri_tiv.csv",
+    title="SIPRI TIV deliveries by supplier, recipient and year, per vintage",
+    key=["vintage", "supplier", "recipient", "year"],
+    schema=pa.DataFrameSchema(
+        {
+            "vintage": pa.Column("str", pa.Check.isin(list(VINTAGES))),
+            "supplier": _country,
+            "recipient": _country,
+            "year": _year(),
+            "tiv": pa.Column("float64", pa.Check.ge(0)),
+        },
+        checks=[pa.Check(_within_vintage, error="year after the vintage's last data year")],
+        unique=["vintage", "supplier", "recipient", "year"],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "vintage": "SIPRI release the figure comes from (year generated; '2026-mirror' = derived mirror)",
+        "supplier": "Supplying state",
+        "recipient": "Receiving state",
+        "year": "Calendar year of delivery",
+        "tiv": "Deliveries in millions of SIPRI TIV (volume index, not money); 0 = delivered, under 0.5",
+    },
+)
+
+SIPRI_TIV_TOTALS = TableSpec(
+    name="sipri_tiv_totals",
+    path="sipri_tiv_totals.csv",
+    title="SIPRI's printed 'Total' rows of the TIV tables used, flagged apart from deliveries",
+    key=["vintage", "country", "orientation", "year"],
+    schema=pa.DataFrameSchema(
+        {
+            "vintage": pa.Column("str", pa.Check.isin(list(VINTAGES))),
+            "country": _country,
+            "orientation": pa.Column("str", pa.Check.isin(["by-supplier", "by-recipient"])),
+            "year": _year(),
+            "tiv": pa.Column("float64", pa.Check.ge(0)),
+        },
+        checks=[pa.Check(_within_vintage, error="year after the vintage's last data year")],
+        unique=["vintage", "country", "orientation", "year"],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "vintage": "SIPRI release",
+        "country": "The country the table is about",
+        "orientation": "by-supplier: total exports of the country; by-recipient: total imports",
+        "year": "Calendar year",
+        "tiv": "SIPRI's printed total, millions of TIV",
+    },
+)
+
+_flag = pa.Column("bool")
+_count = pa.Column("Int64", pa.Check.ge(0), nullable=True)
+_tiv_opt = pa.Column("float64", pa.Check.ge(0), nullable=True)
+
+SIPRI_REGISTER = TableSpec(
+    name="sipri_register",
+    path="sipri_register_iran.csv",
+    title="SIPRI trade-register deals with Iran as recipient, per register vintage",
+    schema=pa.DataFrameSchema(
+        {
+            "vintage": pa.Column("str", pa.Check.isin(list(REGISTER_VINTAGES))),
+            "supplier": _country,
+            "recipient": _country,
+            "designation": pa.Column("str", pa.Check.str_length(min_value=1)),
+            "description": pa.Column("str"),
+            "order_year": pa.Column("Int64", pa.Check.in_range(YEAR_MIN - 10, YEAR_MAX), nullable=True),
+            "order_year_uncertain": _flag,
+            "number_ordered": _count,
+            "number_ordered_uncertain": _flag,
+            "number_delivered": _count,
+            "number_delivered_uncertain": _flag,
+            "delivery_first": pa.Column("Int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
+            "delivery_last": pa.Column("Int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
+            "delivery_years": pa.Column("str", pa.Check.str_matches(r"^(\d{4}(;\d{4})*)?$"), nullable=True),
+            "delivered_scope": pa.Column("str", pa.Check.str_matches(r"^(all|\d{4}-\d{4})$")),
+            "status": pa.Column("str"),
+            "tiv_per_unit": _tiv_opt,
+            "tiv_total_order": _tiv_opt,
+            "tiv_delivered": _tiv_opt,
+        },
+        checks=[
+            pa.Check(
+                lambda f: (f["delivery_first"] <= f["delivery_last"]).fillna(True),
+                error="delivery_first after delivery_last",
+            )
+        ],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "vintage": "Register release (see datapackage sources)",
+        "supplier": "Supplying state",
+        "recipient": "Receiving state",
+        "designation": "SIPRI weapon designation",
+        "description": "SIPRI's short weapon category",
+        "order_year": "Year of order",
+        "order_year_uncertain": "SIPRI marks the order year as uncertain",
+        "number_ordered": "Number ordered (the 2013 register writes 0 where unknown)",
+        "number_ordered_uncertain": "SIPRI marks the number ordered as uncertain",
+        "number_delivered": "Number delivered (within delivered_scope)",
+        "number_delivered_uncertain": "SIPRI marks deliveries as uncertain",
+        "delivery_first": "First year of delivery (within delivered_scope)",
+        "delivery_last": "Last year of delivery (within delivered_scope)",
+        "delivery_years": "Delivery years listed by SIPRI, ';'-separated; empty where only a range is given",
+        "delivered_scope": "'all', or the year range the export was restricted to",
+        "status": "New or second-hand",
+        "tiv_per_unit": "SIPRI TIV per unit, millions (registers from 2024)",
+        "tiv_total_order": "SIPRI TIV of the whole order, millions",
+        "tiv_delivered": "SIPRI TIV of the weapons delivered, millions",
+    },
+)
+
+SIPRI_MIRROR_ITEMS = TableSpec(
+    name="sipri_mirror_items",
+    path="sipri_mirror_2026_items.csv",
+    title="Derived mirror of SIPRI (2026): items delivered per year, Iran and the US-to-neighbours subset",
+    schema=pa.DataFrameSchema(
+        {
+            "supplier": _country,
+            "recipient": _country,
+            "year": _year(),
+            "designation": pa.Column("str"),
+            "description": pa.Column("str"),
+            "number": _count,
+            "tiv": pa.Column("float64", pa.Check.ge(0)),
+        },
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "supplier": "Supplying state (mirror merges the Soviet Union into Russia)",
+        "recipient": "Receiving state",
+        "year": "Delivery year",
+        "designation": "Weapon designation",
+        "description": "Weapon category",
+        "number": "Number of items delivered that year",
+        "tiv": "Volume in millions of SIPRI TIV",
+    },
+)
+
+DOTS = TableSpec(
+    name="dots_china_iran",
+    path="dots_china_iran.csv",
+    title="IMF DOTS: China-Iran merchandise trade and each reporter's world totals, 2000-2020",
+    key=["reporter", "partner", "flow", "year"],
+    schema=pa.DataFrameSchema(
+        {
+            "reporter": pa.Column("str", pa.Check.isin(["China", "Iran"])),
+            "partner": pa.Column("str", pa.Check.isin(["China", "Iran", "World"])),
+            "flow": pa.Column("str", pa.Check.isin(["exports_fob", "imports_cif"])),
+            "year": pa.Column("int64", pa.Check.in_range(2000, 2020)),
+            "value_usd_m": pa.Column("float64", pa.Check.ge(0)),
+            "estimated": _flag,
+        },
+        unique=["reporter", "partner", "flow", "year"],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "reporter": "Reporting country",
+        "partner": "Partner country, or World",
+        "flow": "exports_fob (exports, free on board) or imports_cif (imports, cost insurance freight)",
+        "year": "Calendar year",
+        "value_usd_m": "US$ million, current prices",
+        "estimated": "IMF 'e' flag: estimate (for Iran's exports, derived from partner data)",
+    },
+)
+
+EVENTS = TableSpec(
+    name="events",
+    path="events.csv",
+    title="Dated events referred to in the analysis, compiled by the project",
+    key=["event_id"],
+    schema=pa.DataFrameSchema(
+        {
+            "event_id": pa.Column("str", pa.Check.str_matches(r"^[a-z0-9-]+$"), unique=True),
+            "date": pa.Column("str", pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "precision": pa.Column("str", pa.Check.isin(["day", "month"])),
+            "kind": pa.Column("str"),
+            "description": pa.Column("str", pa.Check.str_length(min_value=5)),
+            "source": pa.Column("str", pa.Check.str_length(min_value=5)),
+        },
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "event_id": "Short identifier",
+        "date": "ISO date (first of the month where precision is 'month')",
+        "precision": "How exactly the date is known: day or month",
+        "kind": "presidency, war, sanctions, ...",
+        "description": "What happened, in the project's words",
+        "source": "Document that fixes the date",
+    },
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in [SIPRI_TIV, SIPRI_TIV_TOTALS, SIPRI_REGISTER, SIPRI_MIRROR_ITEMS, DOTS, EVENTS]}
+
+_FRICTIONLESS_TYPES = {"string[python]": "string", "int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}
+
+
+def frictionless_schema(spec: TableSpec) -> dict:
+    """The Frictionless Table Schema of a table, derived from its pandera schema."""
+    fields = []
+    for name, column in spec.schema.columns.items():
+        fields.append(
+            {
+                "name": name,
+                "type": _FRICTIONLESS_TYPES[str(column.dtype)],
+                "description": spec.descriptions[name],
+                "constraints": {"required": not column.nullable},
+            }
+        )
+    schema: dict = {"fields": fields}
+    if spec.key:
+        schema["primaryKey"] = spec.key
+    return schema
+
+
+def read_dtypes(spec: TableSpec) -> dict[str, str]:
+    """pandas dtypes to read a table's CSV with, so empty strings stay strings."""
+    mapping = {"string[python]": "string", "int64": "Int64", "Int64": "Int64", "float64": "float64", "bool": "boolean"}
+    return {name: mapping[str(col.dtype)] for name, col in spec.schema.columns.items()}
+
+
+def validate(frame: pd.DataFrame, spec: TableSpec, *, source: str) -> pd.DataFrame:
+    """Validate ``frame`` against ``spec``; raise :class:`InputError` naming file, column and row.
+
+    Row numbers are CSV line numbers (the header is line 1), so a reader can
+    open the file at the line.
+    """
+    expected = list(spec.schema.columns)
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        raise InputError(source, f"missing column(s): {', '.join(missing)}", column=missing[0])
+    extra = [c for c in frame.columns if c not in expected]
+    if extra:
+        raise InputError(source, f"unexpected column(s): {', '.join(extra)}", column=extra[0])
+    try:
+        return spec.schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        first = cases.iloc[0]
+        column = first["column"] if isinstance(first["column"], str) else None
+        index = first["index"]
+        row = int(index) + 2 if pd.notna(index) else None
+        check = str(first["check"])
+        if "uniqueness" in check or check == "field_uniqueness":
+            reason = f"duplicate key ({', '.join(spec.key) or column})"
+        else:
+            reason = f"fails check {check} (value {first['failure_case']!r})"
+        more = len(cases) - 1
+        if more:
+            reason += f"; {more} more failure(s)"
+        raise InputError(source, reason, column=column, row=row) from None

@@ -1,0 +1,56 @@
+"""The SIPRI releases (vintages) the project holds, and what each one covers.
+
+SIPRI revises its Arms Transfers Database every year, so a TIV figure only
+means something together with the release it came from. The label is the
+year SIPRI generated the table; ``2026-mirror`` marks the third-party
+per-delivery-year rebuild of the 2026 release (not a SIPRI export).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """One release: its label, generation date, last data year and coverage."""
+
+    label: str
+    generated: str  # ISO date SIPRI (or the mirror's author) generated the data
+    data_end: int  # last calendar year with data
+    suppliers: str  # which suppliers the project's copy covers
+    kind: str  # "sipri-tiv-table" or "derived-mirror"
+    note: str
+
+
+VINTAGES: dict[str, Vintage] = {
+    v.label: v
+    for v in [
+        Vintage("2007", "2007-11-02", 2006, "China, Russia, United States",
+                "sipri-tiv-table", "Exporter tables 1950-2006; only three suppliers, so no total for Iran."),
+        Vintage("2016", "2016-07-24", 2015, "all suppliers",
+                "sipri-tiv-table", "Importer tables 1950-2015 for Iran and the four neighbours."),
+        Vintage("2022", "2022-07-28", 2021, "China, Russia, United States",
+                "sipri-tiv-table", "Exporter tables 1950-2021; only three suppliers, so no total for Iran."),
+        Vintage("2026", "2026-07-14", 2025, "China",
+                "sipri-tiv-table", "China's exporter table 2000-2025 only."),
+        Vintage("2026-mirror", "2026-06-16", 2025, "all suppliers",
+                "derived-mirror", "Per-delivery-year rebuild of the 2026 release by a third party; "
+                "Soviet Union merged into Russia; yearly sums keep the items' decimals."),
+    ]
+}
+
+#: Vintages of the SIPRI trade registers held (deal lists, not yearly tables).
+REGISTER_VINTAGES: dict[str, str] = {
+    "2013": "Old register format, deliveries ending 2007-2012, no TIV; release inferred from the latest delivery year.",
+    "2024": "Full register, deliveries up to 2023, TIV per deal; release inferred from the latest delivery year.",
+    "2026": "China's register for deliveries 2000-2025, generated 14 Jul 2026; numbers delivered count 2000-2025 only.",
+}
+
+
+def check_vintage(label: str, known: dict | None = None) -> str:
+    """Return ``label`` if it is a known vintage, else raise ``ValueError`` listing them."""
+    known = VINTAGES if known is None else known
+    if label not in known:
+        raise ValueError(f"unknown vintage {label!r}; known vintages: {', '.join(known)}")
+    return label
