@@ -10,9 +10,8 @@ STAMP   := $(VENV)/.installed
 SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
-.PHONY: help venv book test data check-data lock clean
+.PHONY: help venv book test data check-data outputs lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
@@ -27,7 +26,6 @@ $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m ipykernel install --prefix $(VENV) --name python3 --display-name "Python 3 (sinoiran)" > /dev/null
 	@touch $@
 
 venv: $(STAMP)
@@ -56,3 +54,7 @@ lock:
 
 clean:
 	rm -rf _build .pytest_cache
+
+# Re-execute every chapter in place and store its outputs (the record nbval checks).
+outputs: $(STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 chapters/*.ipynb

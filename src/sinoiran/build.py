@@ -181,7 +181,8 @@ def descriptor(tables_dir: Path, sources_dir: Path) -> dict:
         ),
         "credit": SIPRI_CREDIT,
         "vintages": {
-            label: {"generated": v.generated, "data_end": v.data_end, "suppliers": v.suppliers, "kind": v.kind, "note": v.note}
+            label: {"generated": v.generated, "data_start": v.data_start, "data_end": v.data_end,
+                    "suppliers": v.suppliers_text, "kind": v.kind, "note": v.note}
             for label, v in VINTAGES.items()
         },
         "register_vintages": REGISTER_VINTAGES,

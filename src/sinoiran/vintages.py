@@ -17,24 +17,35 @@ class Vintage:
 
     label: str
     generated: str  # ISO date SIPRI (or the mirror's author) generated the data
+    data_start: int  # first calendar year the tables cover
     data_end: int  # last calendar year with data
-    suppliers: str  # which suppliers the project's copy covers
+    suppliers: tuple[str, ...] | None  # suppliers the project's copy covers; None = all
     kind: str  # "sipri-tiv-table" or "derived-mirror"
     note: str
+
+    @property
+    def suppliers_text(self) -> str:
+        """Human-readable supplier coverage."""
+        return "all suppliers" if self.suppliers is None else ", ".join(self.suppliers)
+
+    def covers(self, supplier: str, year: int) -> bool:
+        """True if this vintage, as held by the project, has data for supplier and year."""
+        in_years = self.data_start <= year <= self.data_end
+        return in_years and (self.suppliers is None or supplier in self.suppliers)
 
 
 VINTAGES: dict[str, Vintage] = {
     v.label: v
     for v in [
-        Vintage("2007", "2007-11-02", 2006, "China, Russia, United States",
+        Vintage("2007", "2007-11-02", 1950, 2006, ("China", "Russia", "United States"),
                 "sipri-tiv-table", "Exporter tables 1950-2006; only three suppliers, so no total for Iran."),
-        Vintage("2016", "2016-07-24", 2015, "all suppliers",
+        Vintage("2016", "2016-07-24", 1950, 2015, None,
                 "sipri-tiv-table", "Importer tables 1950-2015 for Iran and the four neighbours."),
-        Vintage("2022", "2022-07-28", 2021, "China, Russia, United States",
+        Vintage("2022", "2022-07-28", 1950, 2021, ("China", "Russia", "United States"),
                 "sipri-tiv-table", "Exporter tables 1950-2021; only three suppliers, so no total for Iran."),
-        Vintage("2026", "2026-07-14", 2025, "China",
+        Vintage("2026", "2026-07-14", 2000, 2025, ("China",),
                 "sipri-tiv-table", "China's exporter table 2000-2025 only."),
-        Vintage("2026-mirror", "2026-06-16", 2025, "all suppliers",
+        Vintage("2026-mirror", "2026-06-16", 1950, 2025, None,
                 "derived-mirror", "Per-delivery-year rebuild of the 2026 release by a third party; "
                 "Soviet Union merged into Russia; yearly sums keep the items' decimals."),
     ]

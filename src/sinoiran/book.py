@@ -1,0 +1,39 @@
+"""Helpers for chapters: glue values into the prose without numpy reprs or stray figures."""
+
+from __future__ import annotations
+
+import numbers
+
+import matplotlib.pyplot as plt
+import numpy as np
+from myst_nb import glue
+
+
+def as_python(value):
+    """Convert numpy scalars to plain Python numbers, so glue stores ``309.0``, not ``np.float64(309.0)``."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def glue_number(name: str, value: numbers.Real) -> float | int:
+    """Glue a number for ``{glue:text}`name:format``` in the prose; refuse NaN (an unknown is never printed)."""
+    value = as_python(value)
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        raise TypeError(f"glue_number({name!r}): not a number: {value!r}")
+    if value != value:  # NaN
+        raise ValueError(f"glue_number({name!r}): value is NaN; say in the prose that it is not available instead")
+    glue(name, value, display=False)
+    return value
+
+
+def glue_text(name: str, text: str) -> str:
+    """Glue a short piece of text (a vintage label, a verdict)."""
+    glue(name, str(text), display=False)
+    return text
+
+
+def glue_figure(name: str, figure: plt.Figure) -> None:
+    """Glue a figure for ``{glue:figure}`` and close it, so it is not also shown inline."""
+    glue(name, figure, display=False)
+    plt.close(figure)
