@@ -103,7 +103,7 @@ def _locate(path: Path, rows: list[list[str]]) -> tuple[int, str]:
     for i, row in enumerate(rows):
         if row[:3] == ["Id", "Supplier", "Recipient"]:
             return i, "2013"
-        if row[:2] == ["Recipient", "Supplier"] and "Weapon designation" in row:
+        if row[:2] == ["Recipient", "Supplier"]:
             return i, "2026" if "Deliveries in the Year Range" in row else "2024"
     raise InputError(path, "no trade-register header row found (expected 'Id,Supplier,Recipient' or 'Recipient,Supplier,...')")
 

@@ -1,0 +1,56 @@
+"""Shared fixtures: project paths, the raw-sources folder, small hand-made inputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED_SOURCES = ROOT.parent / "shared" / "sources"
+
+needs_sources = pytest.mark.skipif(
+    not SHARED_SOURCES.is_dir(),
+    reason=f"raw exports not present at {SHARED_SOURCES} (they are not distributed with the repository)",
+)
+
+
+@pytest.fixture
+def fixture_path():
+    """Path of a hand-made fixture file by name."""
+    return lambda name: FIXTURES / name
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the committed data/ folder that a test may damage."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+@pytest.fixture
+def dots_workbook(tmp_path: Path) -> Path:
+    """A small DOTS-layout workbook: reporter China, partners Iran and World, 2010-2011."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet, title, values in [
+        ("Exports, FOB", "Exports, FOB to Partner Countries", {"Iran, Islamic Rep. of": [11096.9, 14797.108], "World": [1577763.7, 1899280.7]}),
+        ("Imports, CIF", "Imports, CIF from Partner Countries", {"Iran, Islamic Rep. of": [18583.6, "30,264.80 e"], "World": [1396001.6, None]}),
+    ]:
+        ws = book.create_sheet(sheet)
+        ws.append([])
+        ws.append([None, title])
+        ws.append([])
+        ws.append([None, "China, P.R.: Mainland"])
+        ws.append([None, "US Dollars, Millions"])
+        ws.append([])
+        ws.append([None, None, "2010", "2011"])
+        for partner, row in values.items():
+            ws.append([None, partner, *row])
+    path = tmp_path / "DOTS_test.xlsx"
+    book.save(path)
+    return path

@@ -1,0 +1,214 @@
+"""Bad input stops with a clear error that names the file, and the column and row where known.
+
+One test per kind of damage; each writes a small broken file and checks the
+message, so that a reader of the error can go straight to the problem.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sinoiran import mirror, registers, sipri, tables
+from sinoiran.errors import InputError
+
+GOOD = (
+    '"TIV of arms exports to Iran, 2005-2007"\n'
+    "Generated: 24 July 2016\n"
+    ",,2005,2006,2007,Total\n"
+    ",China,43,54,47,144\n"
+    ",Russia,15,368,283,666\n"
+    ",Total,58,422,330,810\n"
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "table.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def expect(path: Path, *, column: str | None = None, row: int | None = None, match: str):
+    """Context manager: InputError whose message names path (and column/row)."""
+
+    class _Check:
+        def __enter__(self):
+            self.ctx = pytest.raises(InputError, match=match)
+            self.info = self.ctx.__enter__()
+            return self.info
+
+        def __exit__(self, *exc):
+            handled = self.ctx.__exit__(*exc)
+            err = self.info.value
+            assert path.name in str(err)
+            if column is not None:
+                assert err.column == column and f"column {column!r}" in str(err)
+            if row is not None:
+                assert err.row == row and f"row {row}" in str(err)
+            return handled
+
+    return _Check()
+
+
+def test_good_table_parses(tmp_path):
+    assert len(sipri.read_tiv_table(write(tmp_path, GOOD)).deliveries) == 6
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nowhere.csv"
+    with expect(path, match="file not found"):
+        sipri.read_tiv_table(path)
+
+
+def test_empty_file(tmp_path):
+    path = write(tmp_path, "\n \n")
+    with expect(path, match="file is empty"):
+        sipri.read_tiv_table(path)
+
+
+def test_non_numeric_tiv(tmp_path):
+    path = write(tmp_path, GOOD.replace(",Russia,15,368", ",Russia,15,n/a"))
+    with expect(path, column="2006", row=5, match="non-numeric TIV 'n/a'"):
+        sipri.read_tiv_table(path)
+
+
+def test_negative_tiv(tmp_path):
+    path = write(tmp_path, GOOD.replace(",China,43,54,47", ",China,43,-54,47"))
+    with expect(path, column="2006", row=4, match="negative TIV '-54'"):
+        sipri.read_tiv_table(path)
+
+
+def test_duplicate_key(tmp_path):
+    path = write(tmp_path, GOOD.replace(",Total,58", ",China,1,2,3,6\n,Total,58"))
+    with expect(path, row=6, match="duplicate key: 'China' already listed at row 4"):
+        sipri.read_tiv_table(path)
+
+
+def test_table_without_generation_date(tmp_path):
+    path = write(tmp_path, GOOD.replace("Generated: 24 July 2016\n", ""))
+    with expect(path, match="no generation date"):
+        sipri.read_tiv_table(path)
+
+
+def test_truncated_row(tmp_path):
+    path = write(tmp_path, GOOD.replace(",Russia,15,368,283,666", ",Russia,15"))
+    with expect(path, column="Russia", row=5, match="truncated row"):
+        sipri.read_tiv_table(path)
+
+
+def test_year_outside_the_tables_range(tmp_path):
+    path = write(tmp_path, GOOD.replace(",,2005,2006,2007,Total", ",,2005,2006,2017,Total"))
+    with expect(path, column="2017", row=3, match="outside the table's range 2005-2007"):
+        sipri.read_tiv_table(path)
+
+
+def test_no_year_header(tmp_path):
+    path = write(tmp_path, "just,some,text\n1,2,3\n")
+    with expect(path, match="no header row with year columns"):
+        sipri.read_tiv_table(path)
+
+
+def test_country_cannot_be_identified(tmp_path):
+    text = "Data generated: 14 Jul 2026\nRecipient,2010,2011\nIran,1,2\n"
+    path = write(tmp_path, text)
+    # A 'Recipient' column says the table is by supplier, but no row names the supplier.
+    with expect(path, match="cannot tell which country"):
+        sipri.read_tiv_table(path)
+
+
+def test_register_missing_column(tmp_path, fixture_path):
+    text = fixture_path("register_2024.csv").read_text().replace("Weapon designation", "Designation?")
+    path = write(tmp_path, text, "register.csv")
+    with expect(path, row=1, match="missing column 'Weapon designation'"):
+        registers.read_register(path, "2024")
+
+
+def test_register_truncated_row_inside_the_subset(tmp_path, fixture_path):
+    text = fixture_path("register_2024.csv").read_text().replace("Iran,China,2005,?,650,,QW-11,portable SAM,650,?,2006; 2007; 2008,New,,0.08,52,52", "Iran,China,2005,?,650")
+    path = write(tmp_path, text, "register.csv")
+    with expect(path, row=3, match="truncated row"):
+        registers.read_register(path, "2024", recipient="Iran")
+
+
+def test_mirror_negative_tiv(tmp_path):
+    path = write(tmp_path, json.dumps({"China": {"2005": {"Iran": [["1", "-3", "x", "y"]]}}}), "mirror.json")
+    with expect(path, column="China/2005/Iran[0]", match="negative TIV"):
+        mirror.read_mirror(path)
+
+
+def test_unknown_vintage():
+    with pytest.raises(ValueError, match="unknown vintage '1999'; known vintages: 2007, 2016"):
+        tables.tiv_deliveries("1999")
+
+
+def test_checksum_mismatch(data_copy):
+    path = data_copy / "sipri_tiv.csv"
+    path.write_text(path.read_text().replace("2016,China,Iran,2005,43.0", "2016,China,Iran,2005,430.0"))
+    with expect(path, match="checksum mismatch"):
+        tables.load_table("sipri_tiv", data_copy)
+
+
+def _rehash(directory: Path, name: str) -> None:
+    """Record a table's new sha256, as an editor who also 'fixed' the checksum would."""
+    from sinoiran.build import sha256
+
+    package_path = directory / "datapackage.json"
+    package = json.loads(package_path.read_text())
+    for resource in package["resources"]:
+        if resource["name"] == name:
+            resource["hash"] = "sha256:" + sha256(directory / resource["path"])
+    package_path.write_text(json.dumps(package))
+
+
+def test_schema_violation_names_column_and_line(data_copy):
+    path = data_copy / "sipri_tiv.csv"
+    lines = path.read_text().splitlines()
+    line_no = next(i for i, line in enumerate(lines, 1) if line.startswith("2016,China,Iran,2005,"))
+    lines[line_no - 1] = "2016,China,Iran,2005,-43.0"
+    path.write_text("\n".join(lines) + "\n")
+    _rehash(data_copy, "sipri_tiv")
+    with expect(path, column="tiv", row=line_no, match="greater_than_or_equal_to"):
+        tables.load_table("sipri_tiv", data_copy)
+
+
+def test_duplicate_key_in_a_data_table(data_copy):
+    path = data_copy / "dots_china_iran.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([*lines, lines[1]]) + "\n")
+    _rehash(data_copy, "dots_china_iran")
+    with expect(path, match="duplicate key"):
+        tables.load_table("dots_china_iran", data_copy)
+
+
+def test_missing_column_in_a_data_table(data_copy):
+    path = data_copy / "events.csv"
+    lines = [",".join(line.split(",")[:-1]) for line in path.read_text().splitlines()]
+    path.write_text("\n".join(lines) + "\n")
+    _rehash(data_copy, "events")
+    with expect(path, column="source", match="missing column"):
+        tables.load_table("events", data_copy)
+
+
+def test_non_numeric_value_in_a_data_table(data_copy):
+    path = data_copy / "sipri_tiv.csv"
+    lines = path.read_text().splitlines()
+    lines[1] = ",".join(lines[1].split(",")[:4] + ["lots"])
+    path.write_text("\n".join(lines) + "\n")
+    _rehash(data_copy, "sipri_tiv")
+    with expect(path, column="tiv", row=2, match="not a number: 'lots'"):
+        tables.load_table("sipri_tiv", data_copy)
+
+
+def test_year_after_the_vintage_in_a_data_table(data_copy):
+    path = data_copy / "sipri_tiv.csv"
+    lines = path.read_text().splitlines()
+    line_no = next(i for i, line in enumerate(lines, 1) if line.startswith("2007,"))
+    fields = lines[line_no - 1].split(",")
+    fields[3] = "2010"  # the 2007 release has data up to 2006 only
+    lines[line_no - 1] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    _rehash(data_copy, "sipri_tiv")
+    with expect(path, row=line_no, match="last data year"):
+        tables.load_table("sipri_tiv", data_copy)

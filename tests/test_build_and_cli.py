@@ -1,0 +1,95 @@
+"""The data build, the data check and the command line."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, SHARED_SOURCES, needs_sources
+from sinoiran import cli, tables
+from sinoiran.schemas import TABLES
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sinoiran", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_committed_data_passes_the_check():
+    report = tables.check_data()
+    assert len(report) == len(TABLES) and all(line.startswith("ok") for line in report)
+
+
+def test_data_check_command_fails_on_a_damaged_table(data_copy):
+    (data_copy / "events.csv").write_text("event_id,date\n")
+    result = run_cli("data", "check", "--data", str(data_copy))
+    assert result.returncode == 2
+    assert "events.csv" in result.stderr and "checksum mismatch" in result.stderr
+
+
+def test_ingest_command_writes_the_tidy_csv(tmp_path, fixture_path):
+    out = tmp_path / "out" / "tidy.csv"
+    result = run_cli("ingest", "sipri-tiv", str(fixture_path("tiv_2016_importer.csv")), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    tidy = pd.read_csv(out)
+    assert list(tidy.columns) == ["vintage", "supplier", "recipient", "year", "tiv"]
+    assert set(tidy.vintage.astype(str)) == {"2016"}
+    assert len(tidy) == 7  # 3 China + 3 Russia + Belarus' single '0'
+    assert "by-recipient table for Iran" in result.stderr
+
+
+def test_ingest_command_vintage_label_and_totals(tmp_path, fixture_path):
+    out, totals = tmp_path / "t.csv", tmp_path / "totals.csv"
+    code = cli.main(["ingest", "sipri-tiv", str(fixture_path("tiv_2022_exporter.csv")), "--vintage", "2022-jul",
+                     "--output", str(out), "--totals", str(totals)])
+    assert code == 0
+    assert set(pd.read_csv(out).vintage) == {"2022-jul"}
+    assert pd.read_csv(totals).tiv.tolist() == [1634, 1196]
+
+
+def test_ingest_command_bad_file_keeps_the_old_output(tmp_path):
+    out = tmp_path / "tidy.csv"
+    out.write_text("previous good output\n")
+    bad = tmp_path / "bad.csv"
+    bad.write_text('"TIV of arms exports to Iran, 2005-2006"\nGenerated: 24 July 2016\n,,2005,2006\n,China,4x,1\n')
+    result = run_cli("ingest", "sipri-tiv", str(bad), "--output", str(out))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and "bad.csv, column '2005', row 4: non-numeric TIV '4x'" in result.stderr
+    assert out.read_text() == "previous good output\n"
+
+
+def test_data_build_without_sources_says_what_it_expects(tmp_path):
+    result = run_cli("data", "build", "--sources", str(tmp_path / "missing"), "--output", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "sources folder not found" in result.stderr and "--sources DIR" in result.stderr
+
+
+@needs_sources
+def test_data_build_reproduces_committed_data_byte_for_byte(tmp_path):
+    out = tmp_path / "data"
+    result = run_cli("data", "build", "--sources", str(SHARED_SOURCES), "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    committed = sorted(p.name for p in (ROOT / "data").iterdir())
+    assert sorted(p.name for p in out.iterdir()) == committed
+    _, mismatch, errors = filecmp.cmpfiles(ROOT / "data", out, committed, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+@needs_sources
+def test_failed_build_leaves_existing_data_untouched(tmp_path):
+    sources = tmp_path / "sources"
+    shutil.copytree(SHARED_SOURCES, sources)
+    out = tmp_path / "data"
+    shutil.copytree(ROOT / "data", out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    damaged = sources / "sipri-tiv-import-2016-mauhai" / "TIV-Import-IRA-1950-2015.csv"
+    damaged.chmod(0o644)
+    damaged.write_text(damaged.read_text().replace(",China,", ",China,x", 1))
+    result = run_cli("data", "build", "--sources", str(sources), "--output", str(out))
+    assert result.returncode == 2 and "TIV-Import-IRA-1950-2015.csv" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
