@@ -20,6 +20,7 @@ import pandas as pd
 
 from sinoiran import imf, mirror, registers, sipri
 from sinoiran.errors import InputError
+from sinoiran.claims_catalog import claims_table
 from sinoiran.events import events_table
 from sinoiran.names import NEIGHBOURS
 from sinoiran.schemas import TABLES, TableSpec, frictionless_schema, validate
@@ -42,6 +43,14 @@ TABLE_SOURCES: dict[str, list[RawSource]] = {
     "sipri_mirror_items": [MIRROR],
     "dots_china_iran": DOTS_WORKBOOKS,
     "events": [],
+    "paper_claims": [],
+}
+
+
+#: Provenance of the tables the project compiles itself rather than derives from raw exports.
+COMPILED = {
+    "events": "Compiled by the project from the documents named in the 'source' column",
+    "paper_claims": "Compiled by the project from the text of the paper being replicated (values as printed)",
 }
 
 
@@ -117,6 +126,7 @@ def build_tables(sources_dir: str | Path) -> dict[str, pd.DataFrame]:
         "sipri_mirror_items": items,
         "dots_china_iran": trade,
         "events": events_table(),
+        "paper_claims": claims_table(),
     }
 
 
@@ -142,7 +152,7 @@ def _source_entry(raw: RawSource, sources_dir: Path) -> dict:
 
 
 def _licence(spec: TableSpec) -> list[dict]:
-    if spec.name == "events":
+    if spec.name in ("events", "paper_claims"):
         return [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (compiled by the project)"}]
     if spec.name == "dots_china_iran":
         return [{"name": "IMF-terms", "title": "IMF terms of use for data; cite the IMF Direction of Trade Statistics"}]
@@ -167,7 +177,7 @@ def descriptor(tables_dir: Path, sources_dir: Path) -> dict:
                 "hash": f"sha256:{sha256(path)}",
                 "schema": frictionless_schema(spec),
                 "sources": [_source_entry(raw, sources_dir) for raw in TABLE_SOURCES[name]]
-                or [{"title": "Compiled by the project from the documents named in the 'source' column"}],
+                or [{"title": COMPILED[name]}],
                 "licenses": _licence(spec),
             }
         )

@@ -3,6 +3,7 @@
     python -m sinoiran ingest sipri-tiv FILE [--vintage LABEL] --output OUT.csv [--totals TOTALS.csv]
     python -m sinoiran data build [--sources DIR] [--output DIR]
     python -m sinoiran data check [--data DIR]
+    python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
 
 Bad input ends with exit status 2 and one line naming file, column and row.
 """
@@ -78,6 +79,26 @@ def _data_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _claims(args: argparse.Namespace) -> int:
+    from sinoiran import claims
+
+    frame = claims.ledger(vintage=args.vintage)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif args.format == "json":
+        print(frame.to_json(orient="records", indent=2, force_ascii=False))
+    else:
+        shown = frame[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]].copy()
+        shown["recomputed_value"] = shown["recomputed_value"].map(
+            lambda v: "-" if v is None or v != v else (f"{v:,.4g}" if isinstance(v, float) else str(v))
+        )
+        shown["paper_value"] = shown["paper_value"].map(lambda v: "-" if v is None or v != v else str(v))
+        print(shown.to_string(index=False))
+        counts = claims.verdict_counts(frame)
+        print("\nVerdicts by vintage:\n" + counts.to_string())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
@@ -101,6 +122,10 @@ def parser() -> argparse.ArgumentParser:
     check = actions.add_parser("check", help="verify every table's checksum and schema")
     check.add_argument("--data", help="data folder (default: the project's data/)")
     check.set_defaults(func=_data_check)
+    ledger = commands.add_parser("claims", help="print the claims ledger: every claim recomputed, with a verdict")
+    ledger.add_argument("--vintage", default="all", help="a vintage label, or 'all' (default): one row per claim and vintage")
+    ledger.add_argument("--format", choices=["csv", "table", "json"], default="table")
+    ledger.set_defaults(func=_claims)
     return top
 
 
@@ -115,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as err:  # unknown vintage and other argument-level errors
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -242,7 +242,52 @@ EVENTS = TableSpec(
     },
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in [SIPRI_TIV, SIPRI_TIV_TOTALS, SIPRI_REGISTER, SIPRI_MIRROR_ITEMS, DOTS, EVENTS]}
+def _claim_kinds() -> list[str]:
+    from sinoiran.claims_catalog import KINDS
+
+    return list(KINDS)
+
+
+PAPER_CLAIMS = TableSpec(
+    name="paper_claims",
+    path="paper_claims.csv",
+    title="The paper's checkable statements, with the values as printed and the kind of check",
+    key=["claim_id"],
+    schema=pa.DataFrameSchema(
+        {
+            "claim_id": pa.Column("str", pa.Check.str_matches(r"^(INTRO|CTX|MAIN|CONC)-[A-Z0-9-]+$"), unique=True),
+            "section": pa.Column("str", pa.Check.isin(["Introduction", "International context", "Main section", "Conclusion"])),
+            "paraphrase": pa.Column("str", pa.Check.str_length(min_value=10)),
+            "paper_value": pa.Column("str", pa.Check.str_length(min_value=1)),
+            "value": pa.Column("float64", nullable=True),
+            "unit": pa.Column("str", nullable=True),
+            "period": pa.Column("str", pa.Check.str_matches(r"^\d{4}")),
+            "cited_source": pa.Column("str"),
+            "kind": pa.Column("str", pa.Check.isin(_claim_kinds())),
+            "tolerance": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True),
+            "tolerance_reason": pa.Column("str", nullable=True),
+        },
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "claim_id": "Identifier used throughout the book",
+        "section": "Section of the paper the statement stands in",
+        "paraphrase": "The statement in the project's words",
+        "paper_value": "The value or wording as printed in the paper",
+        "value": "The printed value as a number, in 'unit' (empty for statements without a number)",
+        "unit": "Unit of 'value'; the paper prints SIPRI TIV as US dollars",
+        "period": "Years the statement covers",
+        "cited_source": "Source the paper cites for it",
+        "kind": "Kind of check: sum, mean, ratio, share, rank, date, arithmetic, register, cited-only",
+        "tolerance": "Relative tolerance for amounts (0.05 = 5%)",
+        "tolerance_reason": "Why that tolerance, or the criterion for statements",
+    },
+)
+
+TABLES: dict[str, TableSpec] = {
+    t.name: t for t in [SIPRI_TIV, SIPRI_TIV_TOTALS, SIPRI_REGISTER, SIPRI_MIRROR_ITEMS, DOTS, EVENTS, PAPER_CLAIMS]
+}
 
 _FRICTIONLESS_TYPES = {"string[python]": "string", "int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}
 

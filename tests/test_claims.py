@@ -1,0 +1,218 @@
+"""The claims ledger: check kinds on hand-made tables, completeness, and properties."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from sinoiran import claims
+from sinoiran.claims_catalog import CLAIM_IDS, CLAIMS, KINDS, claims_table
+from sinoiran.vintages import VINTAGES
+
+
+def tiv_frame(records):
+    """A sipri_tiv-shaped frame from (vintage, supplier, recipient, year, tiv) tuples."""
+    return pd.DataFrame(records, columns=["vintage", "supplier", "recipient", "year", "tiv"])
+
+
+@pytest.fixture
+def toy():
+    # 2016 covers all suppliers; China delivers 10, 20, 30 in 2005-2007, Russia 60, 0 (empty), 30.
+    return tiv_frame([
+        ("2016", "China", "Iran", 2005, 10.0), ("2016", "China", "Iran", 2006, 20.0), ("2016", "China", "Iran", 2007, 30.0),
+        ("2016", "Russia", "Iran", 2005, 60.0), ("2016", "Russia", "Iran", 2007, 30.0),
+        ("2016", "Belarus", "Iran", 2006, 0.0),
+        ("2022", "China", "Iran", 2005, 11.0),
+    ])
+
+
+# --- verdict rules -------------------------------------------------------------------------
+
+def test_relative_verdict_boundaries():
+    assert claims.relative_verdict(100, 105, 0.05) == "reproduced"
+    assert claims.relative_verdict(100, 94.9, 0.05) == "differs"
+    with pytest.raises(ValueError):
+        claims.relative_verdict(100, math.nan, 0.05)
+
+
+@pytest.mark.parametrize("printed, computed, decimals, expected", [
+    (67.1, 470 / 7, 1, "arithmetic-consistent"),
+    (67.1, 470 / 8, 1, "arithmetic-inconsistent"),
+    (94, 100 * (1 - 15 / 248), 0, "arithmetic-consistent"),
+    (0.53, 100 * 79 / 14800, 2, "arithmetic-consistent"),
+    (0.54, 100 * 79 / 14800, 2, "arithmetic-inconsistent"),
+    (2.5, 2.45, 1, "arithmetic-consistent"),  # half away from zero, not banker's rounding
+])
+def test_arithmetic_verdict(printed, computed, decimals, expected):
+    assert claims.arithmetic_verdict(printed, computed, decimals) == expected
+
+
+# --- check kinds on hand-made tables ---------------------------------------------------------
+
+def test_sum_and_mean(toy):
+    assert claims.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
+    assert claims.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007) == 30  # empty 2006 counts as zero
+    assert math.isnan(claims.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
+
+
+def test_ranking_and_share(toy):
+    ranking = claims.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
+    assert list(ranking.index) == ["Russia", "China", "Belarus"]
+    assert claims.joint_share(toy, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(40.0)
+    with pytest.raises(ValueError, match="share undefined"):
+        claims.joint_share(toy, "2016", ["China"], "Iran", 1990, 1991)
+
+
+def test_coverage_gap_messages():
+    assert claims.coverage_gap("2016", None, 2005, 2011) is None
+    assert "covers 1950-2006 only" in claims.coverage_gap("2007", ["China"], 2005, 2011)
+    assert "no total over all suppliers" in claims.coverage_gap("2022", None, 2005, 2011)
+    assert "does not hold Russia" in claims.coverage_gap("2026", ["Russia"], 2005, 2011)
+
+
+def test_coefficient_of_variation():
+    assert claims.coefficient_of_variation(pd.Series([10.0, 10.0, 10.0])) == 0
+    assert claims.coefficient_of_variation(pd.Series([0.0, 20.0])) == pytest.approx(1.0)
+    assert math.isnan(claims.coefficient_of_variation(pd.Series([0.0, 0.0])))
+
+
+def test_event_month_and_register_lookup():
+    events = pd.DataFrame({"event_id": ["x"], "date": pd.to_datetime(["2010-09-22"])})
+    assert claims.event_month(events, "x") == (2010, 9)
+    with pytest.raises(KeyError):
+        claims.event_month(events, "y")
+    register = pd.DataFrame({"vintage": ["2024", "2024"], "supplier": ["China", "Russia"],
+                             "designation": ["C-802", "S-300PMU2"], "description": ["anti-ship missile", "SAM system"]})
+    assert list(claims.register_records(register, "2024", "China", r"c-80\d").designation) == ["C-802"]
+    assert claims.register_records(register, "2024", "China", r"S-300").empty
+
+
+def test_dots_value():
+    dots = pd.DataFrame({"reporter": ["China"], "partner": ["Iran"], "flow": ["exports_fob"], "year": [2011],
+                         "value_usd_m": [14797.1], "estimated": [False]})
+    assert claims.dots_value(dots, "China", "Iran", "exports_fob", 2011) == (14797.1, False)
+
+
+def test_evaluator_on_hand_made_inputs(toy):
+    inputs = claims.Inputs(tiv=toy, register=pd.DataFrame(), dots=pd.DataFrame(), events=pd.DataFrame())
+    claim = claims.BY_ID["MAIN-CHN-SUM"]
+    # A hypothetical claim over the toy years, through the same evaluator machinery.
+    toy_claim = type(claim)(**{**claim.__dict__, "value": 63.0, "period": "2005-2007"})
+    rows = {r.vintage: r for r in claims.EVALUATORS["MAIN-CHN-SUM"](toy_claim, inputs)}
+    assert rows["2016"].recomputed_value == 60 and rows["2016"].verdict == "reproduced"  # within 5%
+    assert rows["2007"].verdict == "not-testable" and "1950-2006" in rows["2007"].note
+    assert rows["2022"].recomputed_value == 11 and rows["2022"].verdict == "differs"
+
+
+# --- the ledger on the project's data ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ledger():
+    return claims.ledger()
+
+
+#: The claim IDs the claims-ledger issue lists, in the paper's order.
+ISSUE_IDS = """INTRO-GALLUP INTRO-NIE-GAP INTRO-NIE-CONTENT INTRO-NIE-AGENCIES CTX-WAR-LENGTH CTX-POSTCW-SUPPLIERS
+CTX-HASHEMI-KHATAMI MAIN-STEADY MAIN-CHN-SUM MAIN-CHN-MEAN MAIN-PERIOD MAIN-RUS-SUM MAIN-RUS-MAJOR MAIN-RUS-DECLINE
+MAIN-CHN-LARGEST MAIN-RUS-MEAN-0507 MAIN-RUS-MEAN-0811 MAIN-RUS-DROP MAIN-UNSC-DATES MAIN-S300 MAIN-ITEMS MAIN-BOATS
+MAIN-HQ9 MAIN-2011-ARMS MAIN-2011-TOTAL MAIN-2011-SHARE MAIN-NEIGHBOURS-PAK MAIN-NEIGHBOURS-TUR MAIN-NEIGHBOURS-SAU
+MAIN-NEIGHBOURS-UAE MAIN-NEIGHBOURS-LESS MAIN-MISSILE-FORCE CONC-CONTINUITY""".split()
+
+
+def test_catalogue_matches_the_issue_list_and_the_data_table():
+    assert list(CLAIM_IDS) == ISSUE_IDS
+    assert {c.kind for c in CLAIMS} <= set(KINDS)
+    committed = pd.read_csv(ROOT / "data" / "paper_claims.csv")
+    assert list(committed.claim_id) == list(CLAIM_IDS)
+    assert claims_table().shape == committed.shape
+
+
+def test_every_claim_has_a_verdict_in_every_vintage_where_it_applies(ledger):
+    assert set(ledger.claim_id) == set(CLAIM_IDS)
+    assert ledger.verdict.isin(claims.VERDICTS).all()
+    tiv_claims = set(ledger[ledger.vintage.isin(VINTAGES)].claim_id)
+    for claim_id in tiv_claims:
+        vintages = set(ledger[ledger.claim_id == claim_id].vintage) & set(VINTAGES)
+        assert vintages == set(VINTAGES), f"{claim_id} lacks a row for {set(VINTAGES) - vintages}"
+    register_claims = {"MAIN-ITEMS", "MAIN-BOATS", "MAIN-HQ9"}
+    for claim_id in register_claims:
+        assert set(ledger[ledger.claim_id == claim_id].vintage) == set(claims.REGISTER_LABELS)
+    # not-testable rows always say why
+    assert ledger[ledger.verdict == "not-testable"].note.str.len().gt(20).all()
+
+
+def test_known_results(ledger):
+    row = ledger.set_index(["claim_id", "vintage"])
+    assert row.loc[("MAIN-CHN-SUM", "2016"), "recomputed_value"] == 355
+    assert row.loc[("MAIN-CHN-SUM", "2016"), "verdict"] == "differs"
+    assert row.loc[("MAIN-RUS-SUM", "2022"), "verdict"] == "reproduced"  # 795 vs 802
+    assert row.loc[("MAIN-2011-TOTAL", "dots-2022/China"), "verdict"] == "reproduced"
+    assert row.loc[("MAIN-2011-TOTAL", "dots-2022/Iran"), "verdict"] == "differs"
+    assert row.loc[("MAIN-PERIOD", "-"), "verdict"] == "arithmetic-consistent"
+    assert row.loc[("INTRO-NIE-CONTENT", "-"), "verdict"] == "not-supported"
+    assert "2016" in row.loc[("MAIN-RUS-SUM", "2016"), "reproduced_in"]
+
+
+def test_vintage_filter_keeps_vintage_independent_rows(ledger):
+    only = claims.ledger(vintage="2022")
+    assert set(only.vintage) == {"2022", "-"}
+    assert set(only.claim_id) >= set(ledger[ledger.vintage == "-"].claim_id)
+    with pytest.raises(ValueError, match="unknown vintage"):
+        claims.ledger(vintage="1999")
+
+
+def test_vintage_matrix_and_counts(ledger):
+    matrix = claims.vintage_matrix(ledger)
+    assert list(matrix.columns) == list(VINTAGES)
+    assert matrix.loc["MAIN-CHN-SUM", "2007"] == "not-testable"
+    counts = claims.verdict_counts(ledger)
+    assert counts.values.sum() == len(ledger)
+
+
+def test_claims_command_formats():
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "sinoiran", "claims", *args], capture_output=True, text=True, cwd=ROOT)
+
+    csv = run("--vintage", "all", "--format", "csv")
+    assert csv.returncode == 0
+    header = csv.stdout.splitlines()[0].split(",")
+    for column in ["claim_id", "vintage", "paper_value", "recomputed_value", "unit", "verdict", "tolerance", "note"]:
+        assert column in header
+    records = json.loads(run("--format", "json").stdout)
+    assert {r["claim_id"] for r in records} == set(CLAIM_IDS)
+    bad = run("--vintage", "1999")
+    assert bad.returncode == 2 and "unknown vintage '1999'" in bad.stderr
+
+
+# --- properties ------------------------------------------------------------------------------
+
+values = st.lists(st.floats(min_value=0, max_value=5000, allow_nan=False), min_size=3, max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(china=values, russia=values, scale=st.floats(min_value=0.01, max_value=100), seed=st.randoms())
+def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, seed):
+    records = [("2016", "China", "Iran", 2005 + i, v) for i, v in enumerate(china)]
+    records += [("2016", "Russia", "Iran", 2005 + i, v) for i, v in enumerate(russia)]
+    frame = tiv_frame(records)
+    shuffled = frame.sample(frac=1, random_state=seed.randint(0, 10**6))
+    scaled = frame.assign(tiv=frame.tiv * scale)
+    total = claims.period_sum(frame, "2016", "China", "Iran", 2005, 2007)
+    assert claims.period_sum(shuffled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total)
+    assert claims.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
+    assert claims.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
+    if sum(china) + sum(russia) > 0:
+        share = claims.joint_share(frame, "2016", ["China"], "Iran", 2005, 2007)
+        assert 0 <= share <= 100
+        assert claims.joint_share(scaled, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(share)
+        assert claims.joint_share(shuffled, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(share)
+        both = claims.joint_share(frame, "2016", ["China", "Russia"], "Iran", 2005, 2007)
+        assert both == pytest.approx(100)
