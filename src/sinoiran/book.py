@@ -37,3 +37,26 @@ def glue_figure(name: str, figure: plt.Figure) -> None:
     """Glue a figure for ``{glue:figure}`` and close it, so it is not also shown inline."""
     glue(name, figure, display=False)
     plt.close(figure)
+
+
+#: Background colours of verdicts in styled tables (colour-blind-safe pairs, light enough for black text).
+VERDICT_COLOURS = {
+    "reproduced": "#b7e4c7",
+    "supported": "#b7e4c7",
+    "arithmetic-consistent": "#d8f3dc",
+    "differs": "#f4c7c3",
+    "not-supported": "#f4c7c3",
+    "arithmetic-inconsistent": "#fbe3e1",
+    "not-testable": "#e9ecef",
+}
+
+
+def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
+    """A pandas Styler that colours verdict cells; ``uuid`` fixes the HTML ids so outputs are reproducible."""
+
+    def colour(value):
+        return f"background-color: {VERDICT_COLOURS[value]}" if value in VERDICT_COLOURS else ""
+
+    styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
+    subset = columns if columns is not None else list(frame.columns)
+    return styler.map(colour, subset=subset).format(na_rep="-", precision=1)

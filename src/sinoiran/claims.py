@@ -761,3 +761,27 @@ def vintage_matrix(frame: pd.DataFrame) -> pd.DataFrame:
     matrix = tiv_rows.pivot(index="claim_id", columns="vintage", values="verdict")
     order = [c for c in CLAIM_IDS if c in matrix.index]
     return matrix.reindex(index=order, columns=list(TIV_VINTAGES))
+
+
+def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
+    """For each SIPRI amount claim (sum/mean/ratio with a printed number): paper value,
+    the smallest and largest recomputed value across TIV vintages, the vintages that
+    reproduce it, and the paper's distance from the nearest vintage (percent)."""
+    rows = []
+    tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
+    for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
+        claim = BY_ID[claim_id]
+        values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
+        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic"):
+            continue
+        nearest = values.iloc[(values - claim.value).abs().argmin()]
+        rows.append({
+            "claim_id": claim_id,
+            "paper": claim.value,
+            "lowest": float(values.min()),
+            "highest": float(values.max()),
+            "vintages": len(values),
+            "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
+            "gap_to_nearest_pct": float(100 * (claim.value - nearest) / nearest) if nearest else math.nan,
+        })
+    return pd.DataFrame(rows)
