@@ -60,3 +60,11 @@ def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
     styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
     subset = columns if columns is not None else list(frame.columns)
     return styler.map(colour, subset=subset).format(na_rep="-", precision=1)
+
+
+def glue_claims(ledger, claim_ids: list[str]) -> None:
+    """Glue each claim's verdict summary as ``v_<ID with underscores>`` for the prose."""
+    from sinoiran.claims import verdict_summary
+
+    for claim_id in claim_ids:
+        glue_text("v_" + claim_id.replace("-", "_"), verdict_summary(ledger, claim_id))

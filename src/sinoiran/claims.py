@@ -766,7 +766,8 @@ def vintage_matrix(frame: pd.DataFrame) -> pd.DataFrame:
 def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
     """For each SIPRI amount claim (sum/mean/ratio with a printed number): paper value,
     the smallest and largest recomputed value across TIV vintages, the vintages that
-    reproduce it, and the paper's distance from the nearest vintage (percent)."""
+    reproduce it, and how far the nearest vintage lies from the printed value
+    (percent of the printed value; negative = below it)."""
     rows = []
     tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
     for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
@@ -782,6 +783,38 @@ def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
             "highest": float(values.max()),
             "vintages": len(values),
             "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
-            "gap_to_nearest_pct": float(100 * (claim.value - nearest) / nearest) if nearest else math.nan,
+            # Signed distance of the nearest release from the printed value, relative to the
+            # printed value: the same basis as the tolerance.
+            "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_summary(frame: pd.DataFrame, claim_id: str) -> str:
+    """One line per claim: its verdicts grouped by vintage, e.g. 'differs (2016, 2022); not-testable (2007)'."""
+    rows = frame[frame["claim_id"] == claim_id]
+    if rows.empty:
+        raise KeyError(f"claim {claim_id!r} is not in the ledger")
+    parts = []
+    for verdict in VERDICTS:
+        vintages = rows.loc[rows["verdict"] == verdict, "vintage"].tolist()
+        if vintages:
+            where = ", ".join(v for v in vintages if v != NO_VINTAGE)
+            parts.append(f"{verdict} ({where})" if where else verdict)
+    return "; ".join(parts)
+
+
+def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per claim: how many vintages agree with the paper, disagree, or cannot test it, and the summary line."""
+    rows = []
+    for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
+        sub = frame[frame["claim_id"] == claim_id]
+        rows.append({
+            "claim_id": claim_id,
+            "section": BY_ID[claim_id].section,
+            "agree": int(sub["verdict"].isin(AGREEING).sum()),
+            "disagree": int(sub["verdict"].isin({"differs", "not-supported", "arithmetic-inconsistent"}).sum()),
+            "not testable": int((sub["verdict"] == "not-testable").sum()),
+            "verdicts": verdict_summary(frame, claim_id),
         })
     return pd.DataFrame(rows)

@@ -38,3 +38,100 @@ def deliveries_by_vintage(
     grid.figure.subplots_adjust(bottom=0.2)
     _credit(grid.figure, "Shaded: Ahmadinejad's presidency (Aug 2005 - Aug 2013).")
     return grid
+
+
+GROUP_COLOURS = {"Western": "#4c72b0", "Russia/USSR": "#c44e52", "China": "#dd8452", "Other": "#8c8c8c"}
+
+
+def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: dict[str, str] | None = None) -> None:
+    """Dashed vertical lines at the given events, labelled at the top of the axes."""
+    labels = labels or {}
+    top = ax.get_ylim()[1]
+    for i, event_id in enumerate(ids):
+        date = events.loc[events["event_id"] == event_id, "date"].iloc[0]
+        x = date.year + (date.dayofyear - 1) / 365.25
+        ax.axvline(x, color="0.3", linestyle="--", linewidth=0.8)
+        ax.text(x, top * (0.97 - 0.07 * (i % 3)), " " + labels.get(event_id, event_id), fontsize=7, va="top", ha="left", color="0.2")
+
+
+def imports_by_group_area(groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran") -> plt.Figure:
+    """Stacked yearly imports by supplier group (millions of TIV) with the key events marked."""
+    wide = groups.pivot(index="year", columns="group", values="tiv").fillna(0.0)
+    order = [g for g in ["Western", "Russia/USSR", "China", "Other"] if g in wide.columns]
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.stackplot(wide.index, [wide[g] for g in order], labels=order, colors=[GROUP_COLOURS[g] for g in order], alpha=0.85)
+    ax.set_xlabel("Year of delivery")
+    ax.set_ylabel(TIV_LABEL)
+    ax.set_title(f"Arms imports of {recipient} by supplier group, SIPRI vintage {vintage}")
+    ax.set_xlim(wide.index.min(), wide.index.max())
+    ax.legend(loc="upper right", frameon=False, fontsize=8)
+    _event_lines(ax, events, ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"],
+                 labels={"revolution": "Revolution", "war-start": "War with Iraq", "war-end": "Ceasefire",
+                         "rafsanjani": "Rafsanjani", "ussr-end": "USSR ends", "khatami": "Khatami",
+                         "ahmadinejad-1": "Ahmadinejad"})
+    fig.subplots_adjust(bottom=0.2)
+    _credit(fig)
+    return fig
+
+
+def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, start: int, end: int) -> plt.Figure:
+    """China's and Russia's yearly deliveries to Iran (one line per vintage) against the sanctions dates.
+
+    ``yearly`` is an :func:`annual_deliveries` grid (``vintage, supplier, year, tiv``).
+    """
+    data = yearly.dropna(subset=["tiv"])
+    data = data[data["year"].between(start, end)]
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    sns.lineplot(data=data, x="year", y="tiv", hue="supplier", style="vintage", markers=True, ax=ax,
+                 palette={"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]})
+    ax.set_xlabel("Year of delivery")
+    ax.set_ylabel(TIV_LABEL)
+    ax.set_title("Deliveries to Iran and the sanctions on Iran")
+    ax.legend(fontsize=7, frameon=False, ncol=2)
+    _event_lines(ax, events, ["unsc-1737", "unsc-1747", "unsc-1803", "unsc-1929", "s300-halt"],
+                 labels={"unsc-1737": "UNSC 1737", "unsc-1747": "UNSC 1747", "unsc-1803": "UNSC 1803",
+                         "unsc-1929": "UNSC 1929", "s300-halt": "S-300 ban"})
+    fig.subplots_adjust(bottom=0.2)
+    _credit(fig)
+    return fig
+
+
+def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
+    """Horizontal bars of period totals: ``flow`` (e.g. 'China to Iran') by ``vintage``, millions of TIV."""
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    sns.barplot(data=totals, y="flow", x="tiv", hue="vintage", ax=ax, orient="h")
+    ax.set_xlabel("Deliveries 2005-2011 (millions of SIPRI TIV)")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    ax.legend(title="vintage", fontsize=7, title_fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=0.22, left=0.3)
+    _credit(fig)
+    return fig
+
+
+def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
+    """Horizontal bars of deliveries by weapon type (millions of TIV)."""
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(by_type) + 1.6))
+    sns.barplot(data=by_type, y="description", x="tiv", ax=ax, color=GROUP_COLOURS["China"], orient="h")
+    ax.set_xlabel("Deliveries (millions of SIPRI TIV)")
+    ax.set_ylabel("")
+    ax.set_title(title)
+    fig.subplots_adjust(bottom=0.3, left=0.38)
+    _credit(fig, "Derived 2026 mirror of SIPRI data.")
+    return fig
+
+
+def trade_flows(dots: pd.DataFrame) -> plt.Figure:
+    """China-Iran merchandise trade by reporter: China's exports (FOB) and Iran's imports (CIF), US$ million."""
+    rows = dots[((dots["reporter"] == "China") & (dots["partner"] == "Iran") & (dots["flow"] == "exports_fob"))
+                | ((dots["reporter"] == "Iran") & (dots["partner"] == "China") & (dots["flow"] == "imports_cif"))].copy()
+    rows["series"] = rows["reporter"].map({"China": "China's exports to Iran (FOB)", "Iran": "Iran's imports from China (CIF)"})
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    sns.lineplot(data=rows, x="year", y="value_usd_m", hue="series", style="estimated", markers=True, ax=ax)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("US$ million (current)")
+    ax.set_title("One trade flow, two reporters")
+    ax.legend(fontsize=7, frameon=False)
+    fig.text(0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35")
+    fig.subplots_adjust(bottom=0.2)
+    return fig
