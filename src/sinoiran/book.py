@@ -68,3 +68,9 @@ def glue_claims(ledger, claim_ids: list[str]) -> None:
 
     for claim_id in claim_ids:
         glue_text("v_" + claim_id.replace("-", "_"), verdict_summary(ledger, claim_id))
+
+
+def verdict_rows(ledger, claim_ids: list[str], uuid: str):
+    """The ledger rows of some claims (id, vintage, printed and recomputed value, verdict), coloured by verdict."""
+    rows = ledger[ledger["claim_id"].isin(claim_ids)][["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
+    return style_verdicts(rows, uuid=uuid, columns=["verdict"])

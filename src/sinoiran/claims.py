@@ -172,10 +172,12 @@ def supplier_ranking(tiv: pd.DataFrame, vintage: str, recipient: str, start: int
 def joint_share(tiv: pd.DataFrame, vintage: str, suppliers: list[str], recipient: str, start: int, end: int) -> float:
     """Share (percent) of ``suppliers`` together in all deliveries to ``recipient`` over the period."""
     ranking = supplier_ranking(tiv, vintage, recipient, start, end)
-    total = ranking.sum()
+    # Correctly rounded sums (fsum), so that a supplier set that holds every
+    # delivery gets exactly 100 percent whatever the order of summation.
+    total = math.fsum(ranking)
     if total == 0:
         raise ValueError(f"no deliveries to {recipient} in {start}-{end} in vintage {vintage}: share undefined")
-    return float(100 * ranking.reindex(suppliers).fillna(0).sum() / total)
+    return 100 * (math.fsum(ranking.reindex(suppliers).fillna(0)) / total)
 
 
 def coefficient_of_variation(values: pd.Series) -> float:
