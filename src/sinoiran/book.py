@@ -59,7 +59,17 @@ def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
 
     styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
     subset = columns if columns is not None else list(frame.columns)
-    return styler.map(colour, subset=subset).format(na_rep="-", precision=1)
+    return styler.map(colour, subset=subset).format(number_text, na_rep="-")
+
+
+def number_text(value) -> str:
+    """Readable text for a table cell: four significant digits for numbers, the value itself otherwise."""
+    value = as_python(value)
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
 
 
 def glue_claims(ledger, claim_ids: list[str]) -> None:

@@ -54,22 +54,34 @@ def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: 
         ax.text(x, top * (0.97 - 0.07 * (i % 3)), " " + labels.get(event_id, event_id), fontsize=7, va="top", ha="left", color="0.2")
 
 
-def imports_by_group_area(groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran") -> plt.Figure:
-    """Stacked yearly imports by supplier group (millions of TIV) with the key events marked."""
+def imports_by_group_area(groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran",
+                          zoom_from: int = 1979) -> plt.Figure:
+    """Stacked yearly imports by supplier group (millions of TIV): the whole range above, and below
+    the years from ``zoom_from`` on a scale of their own, with the key events marked."""
     wide = groups.pivot(index="year", columns="group", values="tiv").fillna(0.0)
     order = [g for g in ["Western", "Russia/USSR", "China", "Other"] if g in wide.columns]
-    fig, ax = plt.subplots(figsize=(9, 4.2))
-    ax.stackplot(wide.index, [wide[g] for g in order], labels=order, colors=[GROUP_COLOURS[g] for g in order], alpha=0.85)
-    ax.set_xlabel("Year of delivery")
-    ax.set_ylabel(TIV_LABEL)
-    ax.set_title(f"Arms imports of {recipient} by supplier group, SIPRI vintage {vintage}")
-    ax.set_xlim(wide.index.min(), wide.index.max())
-    ax.legend(loc="upper right", frameon=False, fontsize=8)
-    _event_lines(ax, events, ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"],
+    colours = [GROUP_COLOURS[g] for g in order]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.4), height_ratios=[1, 1.4])
+    top.stackplot(wide.index, [wide[g] for g in order], labels=order, colors=colours, alpha=0.85)
+    top.set_xlim(wide.index.min(), wide.index.max())
+    top.axvspan(zoom_from, wide.index.max(), color="0.92", zorder=0)
+    top.set_title(f"Arms imports of {recipient} by supplier group, SIPRI vintage {vintage}")
+    top.set_ylabel("Millions of SIPRI TIV")
+    top.legend(loc="upper right", frameon=False, fontsize=8)
+    zoom = wide.loc[zoom_from:]
+    bottom.stackplot(zoom.index, [zoom[g] for g in order], colors=colours, alpha=0.85)
+    bottom.set_xlim(zoom.index.min(), zoom.index.max() + 0.9)
+    bottom.set_ylim(0, zoom.sum(axis=1).max() * 1.45)
+    bottom.set_xlabel("Year of delivery")
+    bottom.set_ylabel(TIV_LABEL)
+    bottom.set_title(f"From {zoom_from} (shaded above), on its own scale", fontsize=9)
+    shown = [e for e in ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"]
+             if zoom_from <= events.loc[events["event_id"] == e, "date"].iloc[0].year <= zoom.index.max()]
+    _event_lines(bottom, events, shown,
                  labels={"revolution": "Revolution", "war-start": "War with Iraq", "war-end": "Ceasefire",
                          "rafsanjani": "Rafsanjani", "ussr-end": "USSR ends", "khatami": "Khatami",
                          "ahmadinejad-1": "Ahmadinejad"})
-    fig.subplots_adjust(bottom=0.2)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     _credit(fig)
     return fig
 
