@@ -11,13 +11,14 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test data check-data outputs lock clean
+.PHONY: help venv book test data check-data outputs sensitivity lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
 	@echo "make test        run the whole test suite (sets up .venv first)"
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
 	@echo "make check-data  verify data/ checksums and schemas"
+	@echo "make sensitivity rerun the trends chapter over the parameter grid (results/sensitivity.csv)"
 	@echo "make lock        recompile requirements.txt from requirements.in (needs the network)"
 	@echo "make clean       remove build products (keeps .venv)"
 
@@ -58,3 +59,7 @@ clean:
 # Re-execute every chapter in place and store its outputs (the record nbval checks).
 outputs: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 chapters/*.ipynb
+
+# The trends chapter over every vintage x break year x window, in parallel (papermill).
+sensitivity: $(STAMP)
+	$(BIN)/python -m sinoiran sensitivity --output results/sensitivity.csv

@@ -63,6 +63,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+#: Recipients whose deliveries from *every* supplier are kept; for the others only
+#: US deliveries are kept, so their total imports cannot be computed from sipri_tiv.
+COMPLETE_RECIPIENTS: tuple[str, ...] = ("Iran",)
+
+
 def in_scope(frame: pd.DataFrame) -> pd.Series:
     """Rows the analysis needs: anything to Iran, and US deliveries to the four neighbours."""
     return (frame["recipient"] == "Iran") | (
@@ -196,6 +201,7 @@ def descriptor(tables_dir: Path, sources_dir: Path) -> dict:
             for label, v in VINTAGES.items()
         },
         "register_vintages": REGISTER_VINTAGES,
+        "complete_recipients": list(COMPLETE_RECIPIENTS),
         "resources": resources,
     }
 

@@ -4,6 +4,7 @@
     python -m sinoiran data build [--sources DIR] [--output DIR]
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
+    python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
 
 Bad input ends with exit status 2 and one line naming file, column and row.
 """
@@ -99,6 +100,20 @@ def _claims(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sensitivity(args: argparse.Namespace) -> int:
+    from sinoiran import sensitivity, tables
+
+    tiv = tables.tiv_deliveries()
+    grid = sensitivity.parameter_grid()
+    runnable, skipped = sensitivity.plan(grid, tiv, tables.read_package()["complete_recipients"])
+    print(f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)", file=sys.stderr)
+    results = sensitivity.run_grid(runnable, Path(args.runs_dir), jobs=args.jobs)
+    table = sensitivity.assemble(results, skipped)
+    sensitivity.write_atomic(table, Path(args.output))
+    print(f"wrote {args.output} ({len(table)} rows)", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
@@ -126,6 +141,11 @@ def parser() -> argparse.ArgumentParser:
     ledger.add_argument("--vintage", default="all", help="a vintage label, or 'all' (default): one row per claim and vintage")
     ledger.add_argument("--format", choices=["csv", "table", "json"], default="table")
     ledger.set_defaults(func=_claims)
+    grid = commands.add_parser("sensitivity", help="rerun the trends chapter over vintages x break years x windows")
+    grid.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
+    grid.add_argument("--output", default="results/sensitivity.csv", help="results table to write")
+    grid.add_argument("--runs-dir", default="_build/sensitivity", help="where the executed notebooks go")
+    grid.set_defaults(func=_sensitivity)
     return top
 
 

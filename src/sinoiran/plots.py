@@ -147,3 +147,32 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     fig.text(0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35")
     fig.subplots_adjust(bottom=0.2)
     return fig
+
+
+def shares_with_trends(shares: pd.DataFrame, fitted: dict[str, pd.DataFrame], *, break_year: int, title: str,
+                       segmented: dict[str, pd.DataFrame] | None = None) -> plt.Figure:
+    """Each supplier's share (points), its linear trend with a 95% band, and the segmented fit (dashed).
+
+    ``fitted`` maps supplier -> :func:`sinoiran.models.fitted_line` frame; shares are fractions.
+    """
+    palette = {"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]}
+    fig, ax = plt.subplots(figsize=(9, 4.4))
+    for i, (supplier, line) in enumerate(fitted.items()):
+        colour = palette.get(supplier, sns.color_palette()[i])
+        points = shares[shares["supplier"] == supplier]
+        ax.plot(points["year"], 100 * points["share"], "o", color=colour, label=f"{supplier}: share", markersize=4)
+        ax.plot(line["year"], 100 * line["fitted"], "-", color=colour, label=f"{supplier}: linear trend")
+        ax.fill_between(line["year"], 100 * line["low"], 100 * line["high"], color=colour, alpha=0.15)
+        if segmented and supplier in segmented:
+            seg = segmented[supplier]
+            ax.plot(seg["year"], 100 * seg["fitted"], "--", color=colour, label=f"{supplier}: segmented fit")
+    ax.axvline(break_year - 0.5, color="0.3", linestyle=":", linewidth=1)
+    ax.text(break_year - 0.4, 102, f"break {break_year}", fontsize=7, va="bottom")
+    ax.set_ylim(-5, 110)
+    ax.set_xlabel("Year (last year of the window)")
+    ax.set_ylabel("Share of imports (percent of TIV)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    fig.subplots_adjust(bottom=0.33)
+    _credit(fig, "Shares of SIPRI TIV volumes.")
+    return fig

@@ -1,0 +1,211 @@
+"""The supplier-share trend analysis behind the "Trends in supplier shares" chapter.
+
+:class:`TrendParameters` holds the chapter's papermill parameters;
+:func:`validate` checks them against the data before anything is computed;
+:func:`run` fits every model; :func:`key_results` reduces a run to one row of
+the sensitivity grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sinoiran import models
+from sinoiran.vintages import VINTAGES
+
+
+@dataclass(frozen=True)
+class TrendParameters:
+    """Parameters of one trend analysis (the chapter's ``parameters`` cell).
+
+    ``window`` is the length, in years, of the rolling sums from which shares
+    are computed (1 = yearly shares; SIPRI recommends multi-year sums because
+    single years are lumpy). ``suppliers`` lists the leader first: the
+    overtaking question asks when ``suppliers[0]`` passes ``suppliers[1]``.
+    """
+
+    vintage: str = "2016"
+    start_year: int = 1992
+    end_year: int = 2015
+    break_year: int = 2008
+    window: int = 1
+    recipient: str = "Iran"
+    suppliers: tuple[str, ...] = ("China", "Russia")
+
+
+@dataclass
+class TrendRun:
+    """Everything one analysis produced."""
+
+    parameters: TrendParameters
+    denominator: str
+    shares: pd.DataFrame
+    linear: dict[str, models.ModelResult] = field(default_factory=dict)
+    segmented: dict[str, models.ModelResult] = field(default_factory=dict)
+    fractional: dict[str, models.ModelResult] = field(default_factory=dict)
+    overtaking: dict[str, float] = field(default_factory=dict)
+
+
+def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str]) -> str:
+    """Check parameters before any computation; return the share denominator used.
+
+    Raises ``ValueError`` with a message that names the parameter for: an
+    unknown vintage, start after end, a window outside the years, a break year
+    that leaves fewer than three years on either side, fewer than two
+    suppliers, a recipient with no data, a recipient whose total imports the
+    tables cannot give, or a vintage that does not cover the years.
+    """
+    if params.vintage not in VINTAGES:
+        raise ValueError(f"vintage={params.vintage!r}: unknown vintage; known vintages: {', '.join(VINTAGES)}")
+    info = VINTAGES[params.vintage]
+    if params.start_year > params.end_year:
+        raise ValueError(f"start_year={params.start_year} is after end_year={params.end_year}")
+    if not (info.data_start <= params.start_year and params.end_year <= info.data_end):
+        raise ValueError(f"start_year-end_year={params.start_year}-{params.end_year}: vintage {params.vintage} "
+                         f"covers {info.data_start}-{info.data_end} only")
+    if not 1 <= params.window <= params.end_year - params.start_year + 1:
+        raise ValueError(f"window={params.window}: must be between 1 and the number of years in the period")
+    first_fitted = params.start_year + params.window - 1
+    if not (first_fitted + 3 <= params.break_year <= params.end_year - 2):
+        raise ValueError(f"break_year={params.break_year} is outside the window: it must leave at least three fitted "
+                         f"years on each side ({first_fitted + 3}-{params.end_year - 2} for these parameters)")
+    if len(params.suppliers) < 2 or len(set(params.suppliers)) != len(params.suppliers):
+        raise ValueError(f"suppliers={list(params.suppliers)}: give at least two different suppliers, leader first")
+    rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
+    if rows.empty:
+        raise ValueError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
+    if info.suppliers is not None:
+        missing = [s for s in params.suppliers if s not in info.suppliers]
+        if missing or len(info.suppliers) < 2:
+            raise ValueError(f"vintage={params.vintage!r} holds only {info.suppliers_text} as suppliers; "
+                             f"it cannot give shares for {', '.join(params.suppliers)}")
+        return f"suppliers held in vintage {params.vintage} ({info.suppliers_text})"
+    if params.recipient not in complete_recipients:
+        raise ValueError(f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it, so its "
+                         "total imports are unknown; ingest a full SIPRI importer table for it first")
+    return "all suppliers"
+
+
+def share_series(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
+    """Shares per year and supplier from rolling ``window``-year sums.
+
+    Returns ``year, supplier, tiv, total, share``; ``year`` is the last year of
+    each window, ``share`` NaN where the window's total is zero. The denominator
+    is every supplier the vintage holds.
+    """
+    rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)].copy()
+    rows.loc[rows["supplier"] == "Soviet Union", "supplier"] = "Russia"
+    years = range(params.start_year, params.end_year + 1)
+    wide = rows.pivot_table(index="year", columns="supplier", values="tiv", aggfunc="sum").reindex(years, fill_value=0.0).fillna(0.0)
+    for supplier in params.suppliers:
+        if supplier not in wide:
+            wide[supplier] = 0.0
+    rolled = wide.rolling(params.window).sum().dropna(how="all")
+    total = rolled.sum(axis=1)
+    out = []
+    for supplier in params.suppliers:
+        share = np.where(total > 0, rolled[supplier] / total.where(total > 0, 1.0), np.nan)
+        out.append(pd.DataFrame({"year": rolled.index, "supplier": supplier, "tiv": rolled[supplier].to_numpy(),
+                                 "total": total.to_numpy(), "share": share}))
+    return pd.concat(out, ignore_index=True)
+
+
+def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str], *, n_boot: int = 2000) -> TrendRun:
+    """Validate, then compute shares and fit every model for every supplier."""
+    denominator = validate(params, tiv, complete_recipients)
+    shares = share_series(tiv, params)
+    result = TrendRun(parameters=params, denominator=denominator, shares=shares)
+    for supplier in params.suppliers:
+        series = shares[shares["supplier"] == supplier]
+        result.linear[supplier] = models.linear_trend(series)
+        result.segmented[supplier] = models.segmented_trend(series, break_year=params.break_year)
+        result.fractional[supplier] = models.fractional_logit(series)
+    leader, follower = params.suppliers[0], params.suppliers[1]
+    result.overtaking = models.overtaking_year(
+        shares[shares["supplier"] == leader], shares[shares["supplier"] == follower],
+        start=int(shares["year"].min()), end=params.end_year, n_boot=n_boot,
+    )
+    return result
+
+
+def coefficient_table(result: TrendRun) -> pd.DataFrame:
+    """All models' coefficients in one long table: supplier, model, term, estimate, SE, CI, p."""
+    frames = []
+    for label, fits in [("linear", result.linear), ("segmented", result.segmented), ("fractional logit", result.fractional)]:
+        for supplier, fit in fits.items():
+            frames.append(fit.coefficients.assign(supplier=supplier, model=label))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["supplier", "model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value"]]
+
+
+def fit_table(result: TrendRun) -> pd.DataFrame:
+    """Fit statistics per supplier and model (n, R squared, AIC, Chow test, ...)."""
+    rows = []
+    for label, fits in [("linear", result.linear), ("segmented", result.segmented), ("fractional logit", result.fractional)]:
+        for supplier, fit in fits.items():
+            rows.append({"supplier": supplier, "model": label,
+                         **{k: v for k, v in fit.fit.items() if k not in ("center_year", "start_year")}})
+    return pd.DataFrame(rows)
+
+
+def key_results(result: TrendRun) -> dict:
+    """One row of the sensitivity grid: parameters and the headline numbers."""
+    leader, follower = result.parameters.suppliers[:2]
+    params = asdict(result.parameters)
+    params["suppliers"] = "/".join(params["suppliers"])
+    seg_l, seg_f = result.segmented[leader], result.segmented[follower]
+    return {
+        **params,
+        "denominator": result.denominator,
+        f"trend_{leader}": result.linear[leader].estimate("trend"),
+        f"trend_{follower}": result.linear[follower].estimate("trend"),
+        f"slope_change_{follower}": seg_f.estimate("slope_change"),
+        f"level_shift_{follower}": seg_f.estimate("level_shift"),
+        f"chow_p_{follower}": seg_f.fit["chow_p"],
+        f"chow_p_{leader}": seg_l.fit["chow_p"],
+        f"hac_wald_p_{follower}": seg_f.fit["hac_wald_p"],
+        "overtaking_year": result.overtaking["year"],
+        "overtaking_ci_low": result.overtaking["ci_low"],
+        "overtaking_ci_high": result.overtaking["ci_high"],
+        "share_of_draws_crossing": result.overtaking["share_crossing"],
+    }
+
+
+def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
+    """Plain-language statements of what this run found (so the prose never asserts what the numbers do not show).
+
+    Keys: ``direction`` (do the linear and fractional models agree on the leader's
+    trend?), ``break_test`` (is the break detected for the follower?), ``overtaking``.
+    """
+    leader, follower = result.parameters.suppliers[:2]
+    linear = result.linear[leader].coefficients.set_index("term").loc["trend"]
+    logit = result.fractional[leader].coefficients.set_index("term").loc["trend"]
+
+    def sign(row) -> str:
+        if row["p_value"] >= alpha:
+            return "no clear trend"
+        return "a rising share" if row["estimate"] > 0 else "a falling share"
+
+    lin, frac = sign(linear), sign(logit)
+    if lin == frac:
+        direction = f"The unweighted linear trend and the volume-weighted fractional logit agree: {lin} for {leader}."
+    else:
+        direction = (f"The models disagree: the unweighted linear trend shows {lin} for {leader}, the volume-weighted "
+                     f"fractional logit {frac}. Weighting by volume gives the heavy delivery years most say, so the two "
+                     "answers part when the shares of big and small years move differently.")
+    chow_p = result.segmented[follower].fit["chow_p"]
+    break_year = result.parameters.break_year
+    break_test = (f"The Chow test detects a break in {follower}'s share at {break_year} (p = {chow_p:.3f})."
+                  if chow_p < alpha else
+                  f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {chow_p:.3f}).")
+    year = result.overtaking["year"]
+    if np.isnan(year):
+        overtaking = f"The fitted gap does not turn in {leader}'s favour within the window."
+    elif year == result.shares["year"].min():
+        overtaking = f"{leader}'s fitted share is above {follower}'s from the first year of the window."
+    else:
+        overtaking = f"{leader}'s fitted share first exceeds {follower}'s in {year:.0f}."
+    return {"direction": direction, "break_test": break_test, "overtaking": overtaking}
