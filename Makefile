@@ -31,8 +31,10 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
+# Chapters execute in parallel into a cache keyed on data/, src/ and the lock,
+# then Sphinx builds with warnings as errors (-W -n --keep-going).
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python -m sinoiran book
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)
@@ -58,7 +60,7 @@ clean:
 
 # Re-execute every chapter in place and store its outputs (the record nbval checks).
 outputs: $(STAMP)
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=600 chapters/*.ipynb
+	$(BIN)/python -m sinoiran outputs
 
 # The trends chapter over every vintage x break year x window, in parallel (papermill).
 sensitivity: $(STAMP)

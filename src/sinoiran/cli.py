@@ -5,6 +5,8 @@
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
+    python -m sinoiran outputs [--jobs N]      (make outputs)
+    python -m sinoiran book [--jobs N]         (make book)
 
 Bad input ends with exit status 2 and one line naming file, column and row.
 """
@@ -114,6 +116,22 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outputs(args: argparse.Namespace) -> int:
+    from sinoiran import runner
+
+    times = runner.store_outputs(jobs=args.jobs)
+    print(f"stored outputs of {len(times)} chapter(s)", file=sys.stderr)
+    return 0
+
+
+def _book(args: argparse.Namespace) -> int:
+    from sinoiran import runner
+
+    counts = runner.build_book(jobs=args.jobs)
+    print(runner.report(counts), file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
@@ -146,6 +164,12 @@ def parser() -> argparse.ArgumentParser:
     grid.add_argument("--output", default="results/sensitivity.csv", help="results table to write")
     grid.add_argument("--runs-dir", default="_build/sensitivity", help="where the executed notebooks go")
     grid.set_defaults(func=_sensitivity)
+    outputs = commands.add_parser("outputs", help="re-execute every chapter and store its outputs (parallel)")
+    outputs.add_argument("--jobs", type=int, default=None)
+    outputs.set_defaults(func=_outputs)
+    book = commands.add_parser("book", help="execute stale chapters into the data/src-keyed cache, then build the HTML")
+    book.add_argument("--jobs", type=int, default=None)
+    book.set_defaults(func=_book)
     return top
 
 

@@ -1,0 +1,190 @@
+"""Execute the book's chapters: store their outputs (``make outputs``) or build the book (``make book``).
+
+Two jobs, one module:
+
+* :func:`store_outputs` re-executes every chapter in parallel and writes the
+  outputs into the committed notebooks, without timing metadata, so that two
+  runs in a row leave ``git diff`` empty. A chapter that fails keeps its old
+  file untouched.
+* :func:`build_book` builds the HTML book. Jupyter Book's execution cache keys
+  on a notebook's code cells only, so a changed table in ``data/`` or function
+  in ``src/`` would leave cached outputs stale. Here the cache folder is named
+  after a hash of ``data/``, ``src/`` and the lock file, so any such change
+  starts a fresh cache (every chapter re-executes), while a build with no change
+  finds every notebook cached and executes nothing. The chapters are executed
+  in parallel with jupyter-cache before the Sphinx pass, which then only reads
+  the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import yaml
+
+from sinoiran.tables import PROJECT_ROOT
+
+#: Inputs every chapter depends on besides its own code cells.
+DEPENDENCIES = ("data", "src/sinoiran", "requirements.txt")
+VOLATILE_METADATA = ("execution",)
+
+
+def chapters(root: Path = PROJECT_ROOT) -> list[Path]:
+    """The chapter notebooks listed in ``_toc.yml``, in book order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [root / f"{f}.ipynb" for f in files if (root / f"{f}.ipynb").exists()]
+
+
+def dependency_key(root: Path = PROJECT_ROOT) -> str:
+    """sha256 (first 16 hex digits) over the bytes and relative paths of data/, src/ and the lock."""
+    digest = hashlib.sha256()
+    for name in DEPENDENCIES:
+        path = root / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            if "__pycache__" in file.parts or file.suffix == ".pyc":
+                continue
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(b"\0")
+            digest.update(file.read_bytes())
+            digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _kernel_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    return env
+
+
+def execute_notebook(path: str, timeout: int = 600) -> tuple[str, float]:
+    """Execute one notebook in its folder and write it back without timing metadata (worker process).
+
+    Returns (path, seconds). The file is replaced only after a successful run.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ["PYTHONHASHSEED"] = "0"
+    notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client.execute()
+    for cell in notebook.cells:
+        for key in VOLATILE_METADATA:
+            cell.metadata.pop(key, None)
+    tmp = f"{path}.tmp"
+    nbformat.write(notebook, tmp)
+    os.replace(tmp, path)
+    return path, time.perf_counter() - started
+
+
+def store_outputs(paths: list[Path] | None = None, jobs: int | None = None) -> dict[str, float]:
+    """Execute chapters in parallel and store their outputs; raise if any failed (others are kept)."""
+    paths = paths or chapters()
+    jobs = jobs or os.cpu_count() or 1
+    times, failures = {}, {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(execute_notebook, str(p)): p for p in paths}
+        for future in as_completed(futures):
+            name = futures[future].name
+            try:
+                _, seconds = future.result()
+                times[name] = seconds
+                print(f"executed {name} in {seconds:.1f} s", file=sys.stderr)
+            except Exception as err:  # report every failure, not only the first
+                failures[name] = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+                print(f"FAILED {name}: {failures[name]} (stored outputs left unchanged)", file=sys.stderr)
+    if failures:
+        raise RuntimeError(f"{len(failures)} chapter(s) failed: {', '.join(sorted(failures))}")
+    return times
+
+
+# --- the book ---------------------------------------------------------------------------------
+
+
+def cache_path(root: Path, key: str) -> Path:
+    """The jupyter-cache folder for a dependency key."""
+    return root / "_build" / ".jupyter_cache" / key
+
+
+def prune_caches(root: Path, keep: str, keep_last: int = 2) -> None:
+    """Remove cache folders of old keys, keeping the current one and the most recent others."""
+    base = root / "_build" / ".jupyter_cache"
+    if not base.is_dir():
+        return
+    others = sorted((p for p in base.iterdir() if p.is_dir() and p.name != keep), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in others[keep_last - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def execute_into_cache(root: Path, key: str, jobs: int | None = None) -> dict[str, int]:
+    """Make sure every chapter has an up-to-date cached execution under ``key``; run the missing ones in parallel."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.executors import load_executor
+
+    cache = get_cache(cache_path(root, key))
+    paths = chapters(root)
+    for path in paths:
+        cache.add_nb_to_project(str(path))
+    stale = [r for r in cache.list_project_records() if cache.get_cached_project_nb(r.uri) is None]
+    counts = {"chapters": len(paths), "executed": 0, "cached": len(paths) - len(stale), "failed": 0}
+    if stale:
+        executor = load_executor("local-parallel" if (jobs or os.cpu_count() or 1) > 1 else "local-serial", cache)
+        result = executor.run_and_cache(filter_pks=[r.pk for r in stale], timeout=600, allow_errors=False)
+        counts["executed"] = len(result.succeeded)
+        counts["failed"] = len(result.errored) + len(result.excepted)
+        if counts["failed"]:
+            names = [Path(u).name for u in [*result.errored, *result.excepted]]
+            raise RuntimeError(f"chapter(s) failed to execute: {', '.join(names)}")
+    return counts
+
+
+def write_build_config(root: Path, key: str) -> Path:
+    """A copy of ``_config.yml`` that reads executions from the keyed cache (written under _build)."""
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config.setdefault("execute", {})
+    config["execute"]["execute_notebooks"] = "cache"
+    config["execute"]["cache"] = str(cache_path(root, key))
+    out = root / "_build" / "_config.keyed.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(yaml.safe_dump(config, sort_keys=False))
+    return out
+
+
+def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path | None = None) -> dict[str, object]:
+    """Execute what is stale into the keyed cache, then run Sphinx (warnings as errors) reading only the cache."""
+    key = dependency_key(root)
+    started = time.perf_counter()
+    counts = execute_into_cache(root, key, jobs)
+    executed_at = time.perf_counter()
+    config = write_build_config(root, key)
+    last_key_file = root / "_build" / ".book-key"
+    force_all = not last_key_file.exists() or last_key_file.read_text() != key or counts["executed"] > 0
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going",
+               "--config", str(config)]
+    if output is not None:
+        command += ["--path-output", str(output)]
+    if force_all:
+        command.append("--all")
+    subprocess.run(command, check=True, env=_kernel_env())
+    last_key_file.write_text(key)
+    prune_caches(root, key)
+    return {"key": key, **counts, "sphinx_all": force_all,
+            "execute_seconds": round(executed_at - started, 1), "sphinx_seconds": round(time.perf_counter() - executed_at, 1)}
+
+
+def report(counts: dict[str, object]) -> str:
+    """One line for the terminal."""
+    return json.dumps(counts)
