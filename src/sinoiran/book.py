@@ -59,7 +59,25 @@ def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
 
     styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
     subset = columns if columns is not None else list(frame.columns)
-    return styler.map(colour, subset=subset).format(number_text, na_rep="-")
+    return StyledTable(frame, styler.map(colour, subset=subset).format(number_text, na_rep="-"))
+
+
+class StyledTable:
+    """A styled table for notebooks: HTML from the Styler, and a plain-text form without memory addresses.
+
+    (A bare pandas Styler's text form is ``<... Styler at 0x7f...>``, which
+    changes on every run and would make stored outputs differ for no reason.)
+    """
+
+    def __init__(self, frame, styler) -> None:
+        self.frame = frame
+        self.styler = styler
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
 
 
 def number_text(value) -> str:
