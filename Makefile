@@ -37,8 +37,10 @@ book: $(STAMP)
 	$(BIN)/python -m sinoiran book
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
+# Unit tests, data checks, strict nbval on every chapter, the book build, staleness
+# and browser checks; spread over the cores (one worker per notebook or module).
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 data: $(STAMP)
 	@if [ -z "$(SOURCES)" ]; then \

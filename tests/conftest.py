@@ -54,3 +54,20 @@ def dots_workbook(tmp_path: Path) -> Path:
     path = tmp_path / "DOTS_test.xlsx"
     book.save(path)
     return path
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the project's tracked sources (no .venv, _build or .git) that a test may change."""
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
+    shutil.copytree(ROOT, target, ignore=ignore)
+    return target
+
+
+def copy_env(project: Path) -> dict[str, str]:
+    """Environment in which the copy's own package (and data) shadow the installed one, kernels included."""
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(project / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.pop("SINOIRAN_DATA", None)
+    return env

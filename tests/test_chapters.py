@@ -93,15 +93,114 @@ def test_no_analysis_logic_defined_in_notebooks():
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the book once, warnings as errors, into a temporary folder; return the HTML folder."""
-    out = tmp_path_factory.mktemp("book")
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "-n", "--keep-going", "--path-output", str(out)],
-        capture_output=True, text=True,
-    )
+    from conftest import copy_env, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("book") / "proj")
+    result = subprocess.run([sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project),
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return out / "_build" / "html"
+    return project / "_build" / "html"
 
 
 def test_book_builds_with_warnings_as_errors(built_book):
     for name in toc_files():
         assert (built_book / f"{name}.html").exists(), name
+
+
+# --- the built book in a real browser -----------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Hosts a page may contact while loading, besides this machine. The book needs none:
+#: it has no math (MathJax would come from a CDN) and the theme's assets are local.
+ALLOWED_REMOTE_HOSTS: set[str] = set()
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser_pages(built_book):
+    """Serve the built HTML on localhost, visit every page in headless Chromium, and record what happened."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium'; .ci/run installs it)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    import functools
+    import http.server
+    import threading
+    from urllib.parse import urlparse
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_book)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = ["index"] + toc_files()
+    shots = ROOT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    records = {}
+    try:
+        with playwright_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1300, "height": 900})
+            for name in pages:
+                record = {"console_errors": [], "failed": [], "remote": [], "bad_status": []}
+                page.on("console", lambda m, r=record: r["console_errors"].append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e, r=record: r["console_errors"].append(str(e)))
+                page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
+                page.on("request", lambda q, r=record: r["remote"].append(q.url)
+                        if urlparse(q.url).hostname not in {"127.0.0.1", *ALLOWED_REMOTE_HOSTS} and not q.url.startswith("data:") else None)
+                page.on("response", lambda s, r=record: r["bad_status"].append(f"{s.status} {s.url}") if s.status >= 400 else None)
+                page.goto(base + f"{name}.html", wait_until="networkidle")
+                record["broken_images"] = page.eval_on_selector_all(
+                    "img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+                record["images"] = page.eval_on_selector_all("img", "imgs => imgs.length")
+                record["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
+                if name in ("index", "chapters/ahmadinejad"):
+                    page.screenshot(path=str(shots / f"{name.replace('/', '_')}.png"), full_page=False)
+                records[name] = record
+                page.close()
+                page = browser.new_page(viewport={"width": 1300, "height": 900})
+            browser.close()
+    finally:
+        server.shutdown()
+    return records
+
+
+def test_every_page_loads_without_console_errors_or_failed_requests(browser_pages):
+    for name, record in browser_pages.items():
+        assert record["console_errors"] == [], (name, record["console_errors"])
+        assert record["failed"] == [] and record["bad_status"] == [], (name, record["failed"], record["bad_status"])
+
+
+def test_no_page_contacts_a_remote_host(browser_pages):
+    for name, record in browser_pages.items():
+        assert record["remote"] == [], (name, record["remote"])
+
+
+def test_every_figure_loads(browser_pages):
+    figures = sum(markdown(p).count("{glue:figure}") for p in CHAPTERS)
+    assert sum(r["images"] for r in browser_pages.values()) >= figures  # every glued figure is on a page
+    for name, record in browser_pages.items():
+        assert record["broken_images"] == [], (name, record["broken_images"])
+
+
+def test_internal_links_resolve(browser_pages, built_book):
+    from urllib.parse import urldefrag, urlparse
+
+    for name, record in browser_pages.items():
+        page_dir = (built_book / name).parent
+        for href in record["links"]:
+            parsed = urlparse(href)
+            if parsed.scheme or href.startswith(("mailto:", "#", "javascript:")):
+                continue
+            target, fragment = urldefrag(href)
+            path = (page_dir / target).resolve()
+            assert path.exists(), f"{name}: broken link {href}"
+            if fragment and path.suffix == ".html":
+                assert f'id="{fragment}"' in path.read_text(), f"{name}: missing anchor {href}"
+
+
+def test_screenshots_are_saved(browser_pages):
+    for name in ("index", "chapters_ahmadinejad"):
+        assert (ROOT / "_build" / "screenshots" / f"{name}.png").stat().st_size > 10_000
