@@ -11,7 +11,7 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test data check-data outputs sensitivity lock clean
+.PHONY: help venv book test data check-data outputs sensitivity bench lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
@@ -19,6 +19,7 @@ help:
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
 	@echo "make check-data  verify data/ checksums and schemas"
 	@echo "make sensitivity rerun the trends chapter over the parameter grid (results/sensitivity.csv)"
+	@echo "make bench       time cold/serial/no-change/data-change builds and the tests; print medians and ratios"
 	@echo "make lock        recompile requirements.txt from requirements.in (needs the network)"
 	@echo "make clean       remove build products (keeps .venv)"
 
@@ -67,3 +68,7 @@ outputs: $(STAMP)
 # The trends chapter over every vintage x break year x window, in parallel (papermill).
 sensitivity: $(STAMP)
 	$(BIN)/python -m sinoiran sensitivity --output results/sensitivity.csv
+
+# Speed targets live here, not in timed tests: medians and ratios over repetitions.
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)

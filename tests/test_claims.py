@@ -63,6 +63,17 @@ def test_sum_and_mean(toy):
     assert math.isnan(claims.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
 
 
+@pytest.mark.parametrize("vintage", list(VINTAGES))
+@pytest.mark.parametrize("supplier", ["China", "Russia", "United States", "Belarus"])
+def test_fast_yearly_series_equals_the_reference_grid(vintage, supplier):
+    from sinoiran.series import annual_deliveries
+
+    tiv = claims.load_inputs().tiv
+    fast = claims.yearly(tiv, vintage, supplier, "Iran", 1990, 2020)
+    reference = annual_deliveries(tiv, recipient="Iran", suppliers=[supplier], start=1990, end=2020, vintages=[vintage])
+    pd.testing.assert_series_equal(fast, reference.set_index("year")["tiv"], check_names=False)
+
+
 def test_ranking_and_share(toy):
     ranking = claims.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
     assert list(ranking.index) == ["Russia", "China", "Belarus"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numbers
 
-import matplotlib.pyplot as plt
 import numpy as np
 from myst_nb import glue
 
@@ -33,8 +32,10 @@ def glue_text(name: str, text: str) -> str:
     return text
 
 
-def glue_figure(name: str, figure: plt.Figure) -> None:
-    """Glue a figure for ``{glue:figure}`` and close it, so it is not also shown inline."""
+def glue_figure(name: str, figure) -> None:
+    """Glue a matplotlib figure for ``{glue:figure}`` and close it, so it is not also shown inline."""
+    import matplotlib.pyplot as plt
+
     glue(name, figure, display=False)
     plt.close(figure)
 
