@@ -67,11 +67,8 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
-def execute_notebook(path: str, timeout: int = 600) -> tuple[str, float]:
-    """Execute one notebook in its folder and write it back without timing metadata (worker process).
-
-    Returns (path, seconds). The file is replaced only after a successful run.
-    """
+def execute(path: str, timeout: int = 600):
+    """Execute one notebook in its own folder; return (executed notebook, seconds). Worker-process safe."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -84,15 +81,43 @@ def execute_notebook(path: str, timeout: int = 600) -> tuple[str, float]:
     for cell in notebook.cells:
         for key in VOLATILE_METADATA:
             cell.metadata.pop(key, None)
+    return notebook, time.perf_counter() - started
+
+
+def execute_notebook(path: str, timeout: int = 600) -> tuple[str, float]:
+    """Execute one notebook and write it back without timing metadata (worker process).
+
+    Returns (path, seconds). The file is replaced only after a successful run.
+    """
+    import nbformat
+
+    notebook, seconds = execute(path, timeout)
     tmp = f"{path}.tmp"
     nbformat.write(notebook, tmp)
     os.replace(tmp, path)
-    return path, time.perf_counter() - started
+    return path, seconds
+
+
+def execute_to_string(path: str, timeout: int = 600) -> tuple[str, str, float]:
+    """Execute one notebook; return (path, executed notebook as JSON text, seconds) for the parent to cache."""
+    import nbformat
+
+    notebook, seconds = execute(path, timeout)
+    return path, nbformat.writes(notebook), seconds
+
+
+def longest_first(paths: list[Path], seconds_file: Path) -> list[Path]:
+    """Order chapters by their last known execution time, longest first (unknown ones first, largest file first).
+
+    Handing the longest jobs out first keeps every core busy to the end (LPT scheduling).
+    """
+    known = json.loads(seconds_file.read_text()) if seconds_file.exists() else {}
+    return sorted(paths, key=lambda p: (p.name in known, -known.get(p.name, 0.0), -p.stat().st_size))
 
 
 def store_outputs(paths: list[Path] | None = None, jobs: int | None = None) -> dict[str, float]:
     """Execute chapters in parallel and store their outputs; raise if any failed (others are kept)."""
-    paths = paths or chapters()
+    paths = longest_first(paths or chapters(), PROJECT_ROOT / "_build" / ".chapter-seconds.json")
     jobs = jobs or os.cpu_count() or 1
     times, failures = {}, {}
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -139,30 +164,55 @@ def prune_caches(root: Path, keep: str, keep_last: int = 2) -> None:
 def execute_into_cache(root: Path, key: str, jobs: int | None = None) -> dict[str, int]:
     """Make sure every chapter has an up-to-date cached execution under ``key``; run the missing ones in parallel."""
     from jupyter_cache import get_cache
-    from jupyter_cache.executors import load_executor
 
     cache = get_cache(cache_path(root, key))
     paths = chapters(root)
     for path in paths:
         cache.add_nb_to_project(str(path))
-    stale = [r for r in cache.list_project_records() if cache.get_cached_project_nb(r.uri) is None]
+    stale = {Path(r.uri) for r in cache.list_project_records() if cache.get_cached_project_nb(r.uri) is None}
     counts = {"chapters": len(paths), "executed": 0, "cached": len(paths) - len(stale), "failed": 0}
-    if stale:
-        executor = load_executor("local-parallel" if (jobs or os.cpu_count() or 1) > 1 else "local-serial", cache)
-        result = executor.run_and_cache(filter_pks=[r.pk for r in stale], timeout=600, allow_errors=False)
-        counts["executed"] = len(result.succeeded)
-        failed = [*result.errored, *result.excepted]
-        if failed:
-            # Kernels started at the same moment can race for ports; a chapter that really
-            # fails fails again when run on its own, so retry the failures once, serially.
-            retry = load_executor("local-serial", cache).run_and_cache(filter_uris=failed, timeout=600, allow_errors=False)
-            counts["executed"] += len(retry.succeeded)
-            counts["retried"] = len(failed)
-            still = [*retry.errored, *retry.excepted]
-            counts["failed"] = len(still)
-            if still:
-                raise RuntimeError(f"chapter(s) failed to execute: {', '.join(Path(u).name for u in still)}")
+    if not stale:
+        return counts
+    seconds_file = root / "_build" / ".chapter-seconds.json"
+    order = longest_first([p for p in paths if p in stale], seconds_file)
+    timings = json.loads(seconds_file.read_text()) if seconds_file.exists() else {}
+    failures: list[Path] = []
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
+        futures = {pool.submit(execute_to_string, str(p)): p for p in order}
+        for future in as_completed(futures):
+            try:
+                _, text, seconds = future.result()
+            except Exception:
+                failures.append(futures[future])
+                continue
+            _cache_executed(cache, futures[future], text)
+            timings[futures[future].name] = round(seconds, 2)
+            counts["executed"] += 1
+    for path in failures:
+        # Kernels started at the same moment can race for ports; a chapter that really
+        # fails fails again when run on its own, so each failure is retried once, alone.
+        counts["retried"] = counts.get("retried", 0) + 1
+        try:
+            _, text, seconds = execute_to_string(str(path))
+        except Exception as err:
+            counts["failed"] += 1
+            raise RuntimeError(f"chapter {path.name} failed to execute: {type(err).__name__}: {err}") from None
+        _cache_executed(cache, path, text)
+        timings[path.name] = round(seconds, 2)
+        counts["executed"] += 1
+    seconds_file.write_text(json.dumps(timings, indent=1, sort_keys=True))
     return counts
+
+
+def _cache_executed(cache, path: Path, text: str) -> None:
+    """Store an executed notebook in the jupyter-cache under the project notebook's URI."""
+    import nbformat
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.main import NbArtifacts
+
+    notebook = nbformat.reads(text, as_version=4)
+    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), artifacts=NbArtifacts([], in_folder=path.parent)),
+                                check_validity=True, overwrite=True)
 
 
 def write_build_config(root: Path, key: str) -> Path:
