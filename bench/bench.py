@@ -47,8 +47,13 @@ def env_for(project: Path) -> dict[str, str]:
 
 
 def timed(command: list[str], project: Path) -> float:
+    """Wall time of a command run in ``project``; on failure, show the end of its output and stop."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=project, env=env_for(project), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    result = subprocess.run(command, cwd=project, env=env_for(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, stdin=subprocess.DEVNULL)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-6000:])
+        raise SystemExit(f"bench: command failed ({result.returncode}): {' '.join(command)}")
     return time.perf_counter() - started
 
 
@@ -138,6 +143,8 @@ def main() -> int:
     for key, label in labels.items():
         if key in median:
             print(f"{label:<48}{median[key]:>12.1f}")
+    if not all(k in median for k in ("cold", "serial", "nochange", "datachg", "floor")):
+        return 0
     print("\nratios (targets in brackets)")
     print(f"  serial / cold        {median['serial'] / median['cold']:6.2f}   [>= 1.6: cold build faster than the serial reference]")
     print(f"  nochange / cold      {median['nochange'] / median['cold']:6.3f}   [< 0.1]")
