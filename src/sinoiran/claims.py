@@ -248,19 +248,30 @@ def _not_testable(claim: Claim, vintage: str, why: str) -> Row:
     return _row(claim, vintage, None, "not-testable", why)
 
 
-def _amount_rows(claim: Claim, compute: Callable[[str], tuple[float, str]], suppliers: list[str] | None,
-                 start: int, end: int) -> list[Row]:
-    """Rows of an amount claim in every TIV vintage: compute(vintage) -> (value, note)."""
+def _vintage_rows(claim: Claim, suppliers: list[str] | None, start: int, end: int,
+                  check: Callable[[str], tuple[float, str, str]]) -> list[Row]:
+    """One row per TIV vintage: ``not-testable`` (saying why) where the vintage lacks the years or
+    suppliers, else ``check(vintage) -> (value, verdict, note)``."""
     rows = []
     for vintage in TIV_VINTAGES:
         gap = coverage_gap(vintage, suppliers, start, end)
         if gap:
             rows.append(_not_testable(claim, vintage, gap))
             continue
-        value, note = compute(vintage)
-        verdict = relative_verdict(claim.value, value, claim.tolerance)
-        rows.append(_row(claim, vintage, round(value, 4), verdict, note))
+        value, verdict, note = check(vintage)
+        rows.append(_row(claim, vintage, value, verdict, note))
     return rows
+
+
+def _amount_rows(claim: Claim, compute: Callable[[str], tuple[float, str]], suppliers: list[str] | None,
+                 start: int, end: int) -> list[Row]:
+    """Rows of an amount claim in every TIV vintage: compute(vintage) -> (value, note), judged by tolerance."""
+
+    def check(vintage: str) -> tuple[float, str, str]:
+        value, note = compute(vintage)
+        return round(value, 4), relative_verdict(claim.value, value, claim.tolerance), note
+
+    return _vintage_rows(claim, suppliers, start, end, check)
 
 
 @evaluator("INTRO-GALLUP")
@@ -315,20 +326,16 @@ def _war_length(claim: Claim, inputs: Inputs) -> list[Row]:
 @evaluator("CTX-POSTCW-SUPPLIERS")
 def _postcw(claim: Claim, inputs: Inputs) -> list[Row]:
     start, end = parse_period(claim.period)
-    rows = []
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, None, start, end)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
+
+    def check(vintage: str) -> tuple[float, str, str]:
         ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
         share = joint_share(inputs.tiv, vintage, ["Russia", "China"], "Iran", start, end)
         top_two = set(ranking.index[:2]) == {"Russia", "China"}
         verdict = "supported" if top_two and share >= 50 else "not-supported"
-        rows.append(_row(claim, vintage, round(share, 1), verdict,
-                         f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; top two suppliers: "
-                         f"{', '.join(ranking.index[:2])}."))
-    return rows
+        return round(share, 1), verdict, (f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
+                                          f"top two suppliers: {', '.join(ranking.index[:2])}.")
+
+    return _vintage_rows(claim, None, start, end, check)
 
 
 #: Calendar years attributed to each president (a year goes to whoever held office for most of it;
@@ -366,21 +373,17 @@ def _hashemi_khatami(claim: Claim, inputs: Inputs) -> list[Row]:
 @evaluator("MAIN-STEADY")
 def _steady(claim: Claim, inputs: Inputs) -> list[Row]:
     start, end = parse_period(claim.period)
-    rows = []
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["China"], start, end)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
+
+    def check(vintage: str) -> tuple[float, str, str]:
         values = yearly(inputs.tiv, vintage, "China", "Iran", start, end)
         cv = coefficient_of_variation(values)
         every_year = bool((values > 0).all())
         verdict = "supported" if every_year and cv <= 0.5 else "not-supported"
-        rows.append(_row(claim, vintage, round(cv, 3), verdict,
-                         f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
-                         f"deliveries in {int((values > 0).sum())} of {len(values)} years "
-                         f"(range {values.min():.0f}-{values.max():.0f} million TIV)."))
-    return rows
+        return round(cv, 3), verdict, (f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
+                                       f"deliveries in {int((values > 0).sum())} of {len(values)} years "
+                                       f"(range {values.min():.0f}-{values.max():.0f} million TIV).")
+
+    return _vintage_rows(claim, ["China"], start, end, check)
 
 
 def _flow_claim(supplier: str, recipient: str) -> Evaluator:
@@ -439,21 +442,20 @@ def _period(claim: Claim, inputs: Inputs) -> list[Row]:
     chn_sum, chn_mean = BY_ID["MAIN-CHN-SUM"].value, BY_ID["MAIN-CHN-MEAN"].value
     implied_years = chn_sum / chn_mean
     seven, eight = chn_sum / 7, chn_sum / 8
-    rows = [_row(claim, NO_VINTAGE, round(seven, 2), arithmetic_verdict(chn_mean, seven, 1),
-                 f"The printed sum and mean imply {implied_years:.2f} years: {chn_sum:.0f}/7 = {seven:.2f} "
-                 f"(2005-2011) matches the printed {chn_mean}; {chn_sum:.0f}/8 = {eight:.2f} (2005-2012) does not.",
-                 paper=chn_mean)]
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["China"], 2005, 2012)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
+    verdict = arithmetic_verdict(chn_mean, seven, 1)
+    fits = {"arithmetic-consistent": "matches", "arithmetic-inconsistent": "does not match"}
+    rows = [_row(claim, NO_VINTAGE, round(seven, 2), verdict,
+                 f"The printed sum and mean imply {implied_years:.2f} years: {chn_sum:.0f}/7 = {seven:.2f} (2005-2011) "
+                 f"{fits[verdict]} the printed {chn_mean}; {chn_sum:.0f}/8 = {eight:.2f} (2005-2012) "
+                 f"{fits[arithmetic_verdict(chn_mean, eight, 1)]} it.", paper=chn_mean)]
+
+    def check(vintage: str) -> tuple[float, str, str]:
         s11 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2011)
         s12 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2012)
-        verdict = relative_verdict(chn_sum, s12, claim.tolerance)
-        rows.append(_row(claim, vintage, round(s12, 4), verdict,
-                         f"2005-2012 reading: {s12:.1f} million TIV; 2005-2011 reading: {s11:.1f}; printed sum {chn_sum:.0f}."))
-    return rows
+        return round(s12, 4), relative_verdict(chn_sum, s12, claim.tolerance), (
+            f"2005-2012 reading: {s12:.1f} million TIV; 2005-2011 reading: {s11:.1f}; printed sum {chn_sum:.0f}.")
+
+    return rows + _vintage_rows(claim, ["China"], 2005, 2012, check)
 
 
 def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
@@ -494,18 +496,13 @@ def russian_decline(tiv: pd.DataFrame, vintage: str) -> tuple[float, float, floa
 
 @evaluator("MAIN-RUS-DECLINE")
 def _rus_decline(claim: Claim, inputs: Inputs) -> list[Row]:
-    rows = []
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["Russia"], 2005, 2011)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
-        before, after, drop = russian_decline(inputs.tiv, vintage)
+    def check(vintage: str) -> tuple[float, str, str]:
+        before, after, _ = russian_decline(inputs.tiv, vintage)
         verdict = "supported" if after < 0.5 * before else "not-supported"
-        rows.append(_row(claim, vintage, round(after / before, 3), verdict,
-                         f"Ratio of the 2008-2011 mean ({after:.1f}) to the 2005-2007 mean ({before:.1f}), "
-                         "millions of TIV per year."))
-    return rows
+        return round(after / before, 3), verdict, (f"Ratio of the 2008-2011 mean ({after:.1f}) to the 2005-2007 "
+                                                   f"mean ({before:.1f}), millions of TIV per year.")
+
+    return _vintage_rows(claim, ["Russia"], 2005, 2011, check)
 
 
 @evaluator("MAIN-RUS-DROP")
@@ -690,39 +687,32 @@ def _share_2011(claim: Claim, inputs: Inputs) -> list[Row]:
 @evaluator("MAIN-NEIGHBOURS-LESS")
 def _neighbours_less(claim: Claim, inputs: Inputs) -> list[Row]:
     start, end = parse_period(claim.period)
-    rows = []
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["China", "United States"], start, end)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
+
+    def check(vintage: str) -> tuple[float, str, str]:
         china = period_sum(inputs.tiv, vintage, "China", "Iran", start, end)
         us = {n: period_sum(inputs.tiv, vintage, "United States", n, start, end) for n in NEIGHBOURS}
         smallest = min(us, key=us.get)
         verdict = "supported" if all(china < v for v in us.values()) else "not-supported"
-        rows.append(_row(claim, vintage, round(china / us[smallest], 3), verdict,
-                         f"China-to-Iran {china:.0f} against US-to-neighbour "
-                         + ", ".join(f"{n} {v:.0f}" for n, v in us.items())
-                         + f" million TIV; value = ratio to the smallest ({smallest})."))
-    return rows
+        return round(china / us[smallest], 3), verdict, (
+            f"China-to-Iran {china:.0f} against US-to-neighbour " + ", ".join(f"{n} {v:.0f}" for n, v in us.items())
+            + f" million TIV; value = ratio to the smallest ({smallest}).")
+
+    return _vintage_rows(claim, ["China", "United States"], start, end, check)
 
 
 @evaluator("CONC-CONTINUITY")
 def _continuity(claim: Claim, inputs: Inputs) -> list[Row]:
     start, end = parse_period(claim.period)
-    rows = []
-    for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["China"], start, end)
-        if gap:
-            rows.append(_not_testable(claim, vintage, gap))
-            continue
+
+    def check(vintage: str) -> tuple[float, str, str]:
         values = yearly(inputs.tiv, vintage, "China", "Iran", start, end)
         share = 100 * float((values > 0).mean())
         missing = [str(y) for y, v in values.items() if v <= 0]
-        rows.append(_row(claim, vintage, round(share, 1), "supported" if share == 100 else "not-supported",
-                         f"Percent of years {start}-{end} with a Chinese delivery; smallest year {values.min():.1f} "
-                         f"million TIV" + (f"; none in {', '.join(missing)}" if missing else "") + "."))
-    return rows
+        return round(share, 1), "supported" if share == 100 else "not-supported", (
+            f"Percent of years {start}-{end} with a Chinese delivery; smallest year {values.min():.1f} million TIV"
+            + (f"; none in {', '.join(missing)}" if missing else "") + ".")
+
+    return _vintage_rows(claim, ["China"], start, end, check)
 
 
 # --- the ledger -------------------------------------------------------------------------------
