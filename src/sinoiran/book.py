@@ -15,7 +15,7 @@ def as_python(value):
     return value
 
 
-def glue_number(name: str, value: numbers.Real) -> float | int:
+def glue_number(name: str, value: numbers.Real) -> None:
     """Glue a number for ``{glue:text}`name:format``` in the prose; refuse NaN (an unknown is never printed)."""
     value = as_python(value)
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
@@ -23,13 +23,11 @@ def glue_number(name: str, value: numbers.Real) -> float | int:
     if value != value:  # NaN
         raise ValueError(f"glue_number({name!r}): value is NaN; say in the prose that it is not available instead")
     glue(name, value, display=False)
-    return value
 
 
-def glue_text(name: str, text: str) -> str:
+def glue_text(name: str, text: str) -> None:
     """Glue a short piece of text (a vintage label, a verdict)."""
     glue(name, str(text), display=False)
-    return text
 
 
 def glue_figure(name: str, figure) -> None:
