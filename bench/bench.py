@@ -17,7 +17,6 @@ Measurements
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -29,27 +28,15 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from sinoiran.workspace import change_one_table, copy_env, copy_project
+
 BIN = Path(sys.executable).parent
-
-
-def copy_project(target: Path) -> Path:
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
-
-
-def env_for(project: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(project / "src")
-    env["PYTHONHASHSEED"] = "0"
-    return env
 
 
 def timed(command: list[str], project: Path) -> float:
     """Wall time of a command run in ``project``; on failure, show the end of its output and stop."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=project, env=env_for(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    result = subprocess.run(command, cwd=project, env=copy_env(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, stdin=subprocess.DEVNULL)
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-6000:])
@@ -63,22 +50,6 @@ def config_with(project: Path, execute: str) -> Path:
     path = project / f"_config.{execute}.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
     return path
-
-
-def change_data(project: Path) -> None:
-    """A valid change to one table: reverse the rows of events.csv and record its new sha256."""
-    sys.path.insert(0, str(project / "src"))
-    from sinoiran.build import sha256
-
-    path = project / "data" / "events.csv"
-    header, *rows = path.read_text().splitlines()
-    path.write_text("\n".join([header, *reversed(rows)]) + "\n")
-    package_path = project / "data" / "datapackage.json"
-    package = json.loads(package_path.read_text())
-    for resource in package["resources"]:
-        if resource["name"] == "events":
-            resource["hash"] = "sha256:" + sha256(path)
-    package_path.write_text(json.dumps(package, indent=2) + "\n")
 
 
 def chapter_seconds(project: Path) -> dict[str, float]:
@@ -109,13 +80,13 @@ def main() -> int:
     book = [str(BIN / "python"), "-m", "sinoiran", "book"]
     with tempfile.TemporaryDirectory(prefix="sinoiran-bench-") as folder:
         project = copy_project(Path(folder) / "proj")
-        os.environ["PYTHONPATH"] = str(project / "src")
+        os.environ.update(copy_env(project))  # kernels started here (the floor) use the copy too
         force, off = config_with(project, "force"), config_with(project, "off")
         for rep in range(args.reps):
             shutil.rmtree(project / "_build", ignore_errors=True)
             results["cold"].append(timed(book, project))
             results["nochange"].append(timed(book, project))
-            change_data(project)
+            change_one_table(project)
             results["datachg"].append(timed(book, project))
             shutil.rmtree(project / "_build", ignore_errors=True)
             results["serial"].append(timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project))

@@ -16,12 +16,10 @@ needs_sources = pytest.mark.skipif(
     reason=f"raw exports not present at {SHARED_SOURCES} (they are not distributed with the repository)",
 )
 
-
 @pytest.fixture
 def fixture_path():
     """Path of a hand-made fixture file by name."""
     return lambda name: FIXTURES / name
-
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
@@ -29,7 +27,6 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
     return target
-
 
 @pytest.fixture
 def dots_workbook(tmp_path: Path) -> Path:
@@ -55,19 +52,3 @@ def dots_workbook(tmp_path: Path) -> Path:
     book.save(path)
     return path
 
-
-def copy_project(target: Path) -> Path:
-    """A copy of the project's tracked sources (no .venv, _build or .git) that a test may change."""
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
-
-
-def copy_env(project: Path) -> dict[str, str]:
-    """Environment in which the copy's own package (and data) shadow the installed one, kernels included."""
-    import os
-
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(project / "src") + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    env.pop("SINOIRAN_DATA", None)
-    return env

@@ -6,10 +6,8 @@ import filecmp
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from conftest import ROOT, SHARED_SOURCES, needs_sources
 from sinoiran import cli, tables

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_env, copy_project
+from sinoiran.workspace import change_one_table, copy_env, copy_project
 
 
 def build(project: Path) -> dict:
@@ -21,23 +21,6 @@ def build(project: Path) -> dict:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return json.loads(result.stderr.strip().splitlines()[-1])
-
-
-def reorder_events_table(project: Path) -> str:
-    """A valid change to a data table: reverse the rows of events.csv and record its new sha256."""
-    from sinoiran.build import sha256
-
-    path = project / "data" / "events.csv"
-    header, *rows = path.read_text().splitlines()
-    path.write_text("\n".join([header, *reversed(rows)]) + "\n")
-    package_path = project / "data" / "datapackage.json"
-    package = json.loads(package_path.read_text())
-    new = sha256(path)
-    for resource in package["resources"]:
-        if resource["name"] == "events":
-            resource["hash"] = f"sha256:{new}"
-    package_path.write_text(json.dumps(package, indent=2) + "\n")
-    return new
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +47,7 @@ def test_changing_a_notebooks_prose_rebuilds_without_executing(project):
 
 def test_changing_a_data_table_re_executes_and_updates_the_html(project):
     before = build(project)
-    new_hash = reorder_events_table(project)
+    new_hash = change_one_table(project)
     after = build(project)
     assert after["key"] != before["key"]
     assert after["executed"] == after["chapters"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.tables import data_dir, load_table, read_package
+from sinoiran.tables import load_table, read_package
 from sinoiran.vintages import VINTAGES
 
 
@@ -58,8 +58,3 @@ def vintages_overview() -> pd.DataFrame:
             for v in VINTAGES.values()
         ]
     )
-
-
-def credit_line(directory: Path | None = None) -> str:
-    """SIPRI's required credit line, as recorded in the data package."""
-    return read_package(directory or data_dir())["credit"]
