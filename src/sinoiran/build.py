@@ -136,8 +136,21 @@ def build_tables(sources_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table as UTF-8 CSV with '\\n' line ends and no index (byte-stable)."""
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    """Write a table as UTF-8 CSV with '\\n' line ends and no index (byte-stable).
+
+    The file is written next to its target and moved into place, so a failed
+    write never leaves a half-written file or destroys the previous one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _source_entry(raw: RawSource, sources_dir: Path) -> dict:

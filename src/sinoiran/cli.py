@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from sinoiran.errors import InputError
@@ -24,31 +23,17 @@ from sinoiran.errors import InputError
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
-def _write_atomic(frame, output: Path) -> None:
-    """Write a CSV next to its target, then move it into place (never half-written)."""
-    from sinoiran.build import write_csv
-
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-    os.close(fd)
-    try:
-        write_csv(frame, Path(tmp))
-        os.replace(tmp, output)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def _ingest_tiv(args: argparse.Namespace) -> int:
     from sinoiran import sipri
+    from sinoiran.build import write_csv
 
     table = sipri.read_tiv_table(args.file)
     tidy = sipri.tidy(table, args.vintage)
-    _write_atomic(tidy, Path(args.output))
+    write_csv(tidy, Path(args.output))
     if args.totals:
         totals = table.totals.copy()
         totals.insert(0, "vintage", args.vintage or table.default_vintage)
-        _write_atomic(totals, Path(args.totals))
+        write_csv(totals, Path(args.totals))
     print(
         f"{args.file}: {table.orientation} table for {table.country}, generated {table.generated:%d %b %Y}; "
         f"{len(tidy)} delivered cells ({int((tidy['tiv'] == 0).sum())} below 0.5 million TIV) -> {args.output}",
@@ -104,6 +89,7 @@ def _claims(args: argparse.Namespace) -> int:
 
 def _sensitivity(args: argparse.Namespace) -> int:
     from sinoiran import sensitivity, tables
+    from sinoiran.build import write_csv
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
@@ -111,7 +97,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     print(f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)", file=sys.stderr)
     results = sensitivity.run_grid(runnable, Path(args.runs_dir), jobs=args.jobs)
     table = sensitivity.assemble(results, skipped)
-    sensitivity.write_atomic(table, Path(args.output))
+    write_csv(table, Path(args.output))
     print(f"wrote {args.output} ({len(table)} rows)", file=sys.stderr)
     return 0
 

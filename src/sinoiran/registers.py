@@ -15,6 +15,7 @@ descriptions; SIPRI's free-text comments are not carried over.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ class Register:
 
     path: Path
     layout: str
-    generated: object  # datetime.date | None
+    generated: dt.date | None
     deals: pd.DataFrame
 
 

@@ -102,14 +102,6 @@ def assemble(results: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
     return table[ordered].sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def write_atomic(table: pd.DataFrame, path: Path) -> None:
-    """Write the results CSV next to its target, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".csv.tmp")
-    table.to_csv(tmp, index=False, lineterminator="\n")
-    os.replace(tmp, path)
-
-
 def load_results(path: Path | None = None) -> pd.DataFrame:
     """The committed results table (``results/sensitivity.csv``), with a clear error if it is missing."""
     path = path or RESULTS

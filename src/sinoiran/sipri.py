@@ -135,7 +135,7 @@ def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, int]:
         if len(year_cols) >= 2:
             first = year_cols[0]
             if first == 0:
-                raise InputError(path, "year header has no country-name column", row=i + 1)  # i < first quoted cell
+                raise InputError(path, "year header has no country-name column", row=i + 1)
             return i, first - 1
     raise InputError(path, "no header row with year columns found")
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from sinoiran.errors import InputError
 from sinoiran.schemas import TABLES, TableSpec, read_dtypes, validate
-from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES, check_vintage
+from sinoiran.vintages import REGISTER_VINTAGES, check_vintage
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,7 +177,6 @@ def events(*, directory: Path | None = None) -> pd.DataFrame:
 
 
 __all__ = [
-    "VINTAGES",
     "check_data",
     "data_dir",
     "dots_trade",
