@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT
 from sinoiran import models, sensitivity, shares, tables, trends
+from sinoiran.book import stored
 
 RNG_SEED = 12345
 
@@ -133,9 +134,9 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
     from_notebook = sensitivity.execute_one(params, str(tmp_path))
     in_process = trends.key_results(trends.run(params, tiv, COMPLETE))
     assert from_notebook["vintage"] == "2026-mirror" and from_notebook["window"] == 3
-    for key, value in in_process.items():
-        if isinstance(value, float):
-            assert from_notebook[key] == pytest.approx(value, nan_ok=True), key
+    for key, value in stored(in_process).items():  # the chapter glues its results by the precision policy
+        if isinstance(value, float) and value != value:
+            assert from_notebook[key] != from_notebook[key], key
         else:
             assert from_notebook[key] == value, key
 

@@ -1,28 +1,70 @@
-"""Helpers for chapters: glue values into the prose without numpy reprs or stray figures."""
+"""Helpers for chapters: glue values into the prose, display tables and figures.
+
+Every number these helpers store is rounded by the precision policy of
+:mod:`sinoiran.precision`, so that stored outputs reproduce on any machine;
+figures are kept under test by what they show (:func:`figure_content`), not by
+their pixels.
+"""
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
+import pandas as pd
 from myst_nb import glue
 
-
-def as_python(value):
-    """Convert numpy scalars to plain Python numbers, so glue stores ``309.0``, not ``np.float64(309.0)``."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+from sinoiran.precision import PRECISION, Precision, as_python, stored
 
 
-def glue_number(name: str, value: numbers.Real) -> None:
-    """Glue a number for ``{glue:text}`name:format``` in the prose; refuse NaN (an unknown is never printed)."""
+
+def precision_table() -> pd.DataFrame:
+    """The precision policy as a table for the book: kind, how it is stored, what it is used for."""
+    rows = [{"Kind": kind, "Stored as": rule.describe(), "Used for": rule.used_for} for kind, rule in PRECISION.items()]
+    rows.append({"Kind": "integers", "Stored as": "exactly", "Used for": "counts and years"})
+    return pd.DataFrame(rows)
+
+
+def stored_frame(frame: pd.DataFrame, kind: str | Precision | dict[str, str] = "number") -> pd.DataFrame:
+    """A copy of ``frame`` whose float cells are rounded by the policy: one kind (or rule) for all, or one per column.
+
+    Float columns and floats inside object columns (mixed text and numbers) are
+    rounded; everything else is kept. The index is kept as it is.
+    """
+    result = frame.copy()
+    for position, name in enumerate(result.columns):
+        column_kind = kind.get(name, "number") if isinstance(kind, dict) else kind
+        rule = column_kind if isinstance(column_kind, Precision) else PRECISION[column_kind]
+        column = result.iloc[:, position]
+        if pd.api.types.is_float_dtype(column.dtype):
+            values = column.map(lambda v: rule.round(float(v)), na_action="ignore").astype(column.dtype)
+        elif column.dtype == object:
+            values = column.map(lambda v: rule.round(float(v)) if isinstance(as_python(v), float) else v)
+        else:
+            continue
+        result.isetitem(position, values)
+    return result
+
+
+def glue_number(name: str, value: numbers.Real, kind: str = "number") -> None:
+    """Glue a number for ``{glue:text}`name:format``` in the prose, rounded by the policy for ``kind``.
+
+    Refuses NaN: an unknown is never printed; say so in the prose instead.
+    """
     value = as_python(value)
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
         raise TypeError(f"glue_number({name!r}): not a number: {value!r}")
     if value != value:  # NaN
         raise ValueError(f"glue_number({name!r}): value is NaN; say in the prose that it is not available instead")
-    glue(name, value, display=False)
+    glue(name, stored(value, kind), display=False)
+
+
+def glue_json(name: str, value, kind: str = "number") -> None:
+    """Glue a JSON dump of ``value`` (sorted keys) with every float rounded by the policy for ``kind``."""
+    import json
+
+    glue_text(name, json.dumps(stored(value, kind), sort_keys=True, default=float))
 
 
 def glue_text(name: str, text: str) -> None:
@@ -31,11 +73,87 @@ def glue_text(name: str, text: str) -> None:
 
 
 def glue_figure(name: str, figure) -> None:
-    """Glue a matplotlib figure for ``{glue:figure}`` and close it, so it is not also shown inline."""
+    """Glue a matplotlib figure for ``{glue:figure}`` and close it, so it is not also shown inline.
+
+    The figure's PNG is not compared by nbval (pixels differ with anti-aliasing
+    and CPU; see ``tests/conftest.py``). What the figure shows is compared
+    instead: its content (:func:`figure_content`, at the policy's ``figure``
+    precision) is glued beside it as ``<name>_content``, so a change to a plotted
+    value, label or legend entry still fails strict nbval.
+    """
     import matplotlib.pyplot as plt
 
     glue(name, figure, display=False)
+    glue(f"{name}_content", FigureContent(figure_content(figure)), display=False)
     plt.close(figure)
+
+
+class FigureContent:
+    """Plain text that stands for a figure in the stored outputs (its repr is the text itself)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def figure_content(figure) -> str:
+    """What a matplotlib figure shows, as CSV text: one row per drawn element, numbers at ``figure`` precision.
+
+    Rows: every line (its label and x/y data), every bar or patch (x, width,
+    height), every filled area (the vertices' bounds), every scatter (offsets),
+    every text (titles, axis labels, annotations, legend entries, figure
+    notes), and each axes' limits. Pixels, colours and fonts are left out: they
+    are how the figure is drawn, not what it says.
+    """
+    from matplotlib.collections import PathCollection, PolyCollection
+    from matplotlib.patches import Rectangle
+
+    rule = PRECISION["figure"]
+
+    def numbers_text(values) -> str:
+        flat = np.asarray(values, dtype=float).ravel()
+        return " ".join("nan" if not math.isfinite(v) else f"{rule.round(float(v)):g}" for v in flat)
+
+    rows: list[tuple[str, str, str, str]] = []
+    for text in figure.texts:
+        rows.append(("figure", "text", text.get_text(), ""))
+    for index, ax in enumerate(figure.axes):
+        where = f"axes {index}"
+        rows.append((where, "title", ax.get_title(), ""))
+        rows.append((where, "xlabel", ax.get_xlabel(), numbers_text(ax.get_xlim())))
+        rows.append((where, "ylabel", ax.get_ylabel(), numbers_text(ax.get_ylim())))
+        for line in ax.get_lines():
+            x, y = line.get_data()
+            rows.append((where, "line", str(line.get_label()), f"x: {numbers_text(x)} | y: {numbers_text(y)}"))
+        for patch in ax.patches:
+            if isinstance(patch, Rectangle):
+                values = [patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()]
+                rows.append((where, "bar", str(patch.get_label()), numbers_text(values)))
+        for collection in ax.collections:
+            if isinstance(collection, PathCollection):
+                rows.append((where, "points", str(collection.get_label()), numbers_text(collection.get_offsets())))
+            elif isinstance(collection, PolyCollection):
+                for path in collection.get_paths():
+                    vertices = path.vertices
+                    bounds = [vertices[:, 0].min(), vertices[:, 0].max(), vertices[:, 1].min(), vertices[:, 1].max()]
+                    rows.append((where, "area", str(collection.get_label()), numbers_text(bounds)))
+        for text in ax.texts:
+            rows.append((where, "text", text.get_text(), numbers_text(text.get_position())))
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                rows.append((where, "legend", text.get_text(), ""))
+    for legend in figure.legends:
+        for text in legend.get_texts():
+            rows.append(("figure", "legend", text.get_text(), ""))
+    return pd.DataFrame(rows, columns=["where", "element", "label", "values"]).to_csv(index=False).strip()
+
+
+def rounded(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
+    """``frame`` with its float columns rounded to ``decimals`` for display, by the policy's tie-safe rounding."""
+    return stored_frame(frame, Precision(decimals))
 
 
 #: Background colours of verdicts in styled tables (colour-blind-safe pairs, light enough for black text).
@@ -55,6 +173,8 @@ def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
 
     def colour(value):
         return f"background-color: {VERDICT_COLOURS[value]}" if value in VERDICT_COLOURS else ""
+
+    frame = stored_frame(frame)
 
     styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
     subset = columns if columns is not None else list(frame.columns)

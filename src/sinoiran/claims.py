@@ -29,6 +29,7 @@ import pandas as pd
 from sinoiran.claims_catalog import BY_ID, CLAIM_IDS, Claim
 from sinoiran.names import NEIGHBOURS
 from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES
+from sinoiran.precision import round_snapped, snap
 
 VERDICTS = (
     "reproduced",
@@ -269,7 +270,7 @@ def _amount_rows(claim: Claim, compute: Callable[[str], tuple[float, str]], supp
 
     def check(vintage: str) -> tuple[float, str, str]:
         value, note = compute(vintage)
-        return round(value, 4), relative_verdict(claim.value, value, claim.tolerance), note
+        return round_snapped(value, 4), relative_verdict(claim.value, value, claim.tolerance), note
 
     return _vintage_rows(claim, suppliers, start, end, check)
 
@@ -319,7 +320,7 @@ def _war_length(claim: Claim, inputs: Inputs) -> list[Row]:
     ev = inputs.events.set_index("event_id")["date"]
     years = (ev["war-end"] - ev["war-start"]).days / 365.25
     verdict = "reproduced" if round(years) == claim.value else "differs"
-    return [_row(claim, NO_VINTAGE, round(years, 2), verdict,
+    return [_row(claim, NO_VINTAGE, round_snapped(years, 2), verdict,
                  f"{ev['war-start']:%d %b %Y} to the ceasefire of {ev['war-end']:%d %b %Y} (events table).")]
 
 
@@ -332,7 +333,7 @@ def _postcw(claim: Claim, inputs: Inputs) -> list[Row]:
         share = joint_share(inputs.tiv, vintage, ["Russia", "China"], "Iran", start, end)
         top_two = set(ranking.index[:2]) == {"Russia", "China"}
         verdict = "supported" if top_two and share >= 50 else "not-supported"
-        return round(share, 1), verdict, (f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
+        return round_snapped(share, 1), verdict, (f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
                                           f"top two suppliers: {', '.join(ranking.index[:2])}.")
 
     return _vintage_rows(claim, None, start, end, check)
@@ -364,8 +365,8 @@ def _hashemi_khatami(claim: Claim, inputs: Inputs) -> list[Row]:
             rank = list(ranking.index).index("China") + 1 if "China" in ranking.index else None
             ok = ok and rank is not None and rank <= 2
             shares.append(share)
-            parts.append(f"{president} ({start}-{end}): {ranking.get('China', 0):.0f} million TIV, {share:.1f}% share, rank {rank}")
-        rows.append(_row(claim, vintage, round(min(shares), 1), "supported" if ok else "not-supported",
+            parts.append(f"{president} ({start}-{end}): {snap(ranking.get('China', 0)):.0f} million TIV, {snap(share):.1f}% share, rank {rank}")
+        rows.append(_row(claim, vintage, round_snapped(min(shares), 1), "supported" if ok else "not-supported",
                          "China's smallest share across the two presidencies, percent. " + "; ".join(parts) + "."))
     return rows
 
@@ -379,9 +380,9 @@ def _steady(claim: Claim, inputs: Inputs) -> list[Row]:
         cv = coefficient_of_variation(values)
         every_year = bool((values > 0).all())
         verdict = "supported" if every_year and cv <= 0.5 else "not-supported"
-        return round(cv, 3), verdict, (f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
+        return round_snapped(cv, 3), verdict, (f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
                                        f"deliveries in {int((values > 0).sum())} of {len(values)} years "
-                                       f"(range {values.min():.0f}-{values.max():.0f} million TIV).")
+                                       f"(range {snap(values.min()):.0f}-{snap(values.max()):.0f} million TIV).")
 
     return _vintage_rows(claim, ["China"], start, end, check)
 
@@ -444,16 +445,16 @@ def _period(claim: Claim, inputs: Inputs) -> list[Row]:
     seven, eight = chn_sum / 7, chn_sum / 8
     verdict = arithmetic_verdict(chn_mean, seven, 1)
     fits = {"arithmetic-consistent": "matches", "arithmetic-inconsistent": "does not match"}
-    rows = [_row(claim, NO_VINTAGE, round(seven, 2), verdict,
-                 f"The printed sum and mean imply {implied_years:.2f} years: {chn_sum:.0f}/7 = {seven:.2f} (2005-2011) "
-                 f"{fits[verdict]} the printed {chn_mean}; {chn_sum:.0f}/8 = {eight:.2f} (2005-2012) "
+    rows = [_row(claim, NO_VINTAGE, round_snapped(seven, 2), verdict,
+                 f"The printed sum and mean imply {snap(implied_years):.2f} years: {snap(chn_sum):.0f}/7 = {snap(seven):.2f} (2005-2011) "
+                 f"{fits[verdict]} the printed {chn_mean}; {snap(chn_sum):.0f}/8 = {snap(eight):.2f} (2005-2012) "
                  f"{fits[arithmetic_verdict(chn_mean, eight, 1)]} it.", paper=chn_mean)]
 
     def check(vintage: str) -> tuple[float, str, str]:
         s11 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2011)
         s12 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2012)
-        return round(s12, 4), relative_verdict(chn_sum, s12, claim.tolerance), (
-            f"2005-2012 reading: {s12:.1f} million TIV; 2005-2011 reading: {s11:.1f}; printed sum {chn_sum:.0f}.")
+        return round_snapped(s12, 4), relative_verdict(chn_sum, s12, claim.tolerance), (
+            f"2005-2012 reading: {snap(s12):.1f} million TIV; 2005-2011 reading: {snap(s11):.1f}; printed sum {snap(chn_sum):.0f}.")
 
     return rows + _vintage_rows(claim, ["China"], 2005, 2012, check)
 
@@ -465,7 +466,7 @@ def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
         gap = coverage_gap(vintage, None, start, end)
         ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
         if gap:
-            held = ", ".join(f"{s} {v:.0f}" for s, v in ranking.items()) or "none"
+            held = ", ".join(f"{s} {snap(v):.0f}" for s, v in ranking.items()) or "none"
             rows.append(_not_testable(claim, vintage, f"{gap}. Among the suppliers held: {held} million TIV."))
             continue
         first = ranking.index[0]
@@ -473,7 +474,7 @@ def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
         verdict = "supported" if first == supplier else "not-supported"
         rows.append(_row(claim, vintage, float(ranking.get(supplier, 0.0)), verdict,
                          f"{supplier}'s deliveries {start}-{end}, millions of TIV; largest supplier {first} "
-                         f"({ranking.iloc[0]:.0f}), next {second:.0f}."))
+                         f"({snap(ranking.iloc[0]):.0f}), next {snap(second):.0f}."))
     return rows
 
 
@@ -499,8 +500,8 @@ def _rus_decline(claim: Claim, inputs: Inputs) -> list[Row]:
     def check(vintage: str) -> tuple[float, str, str]:
         before, after, _ = russian_decline(inputs.tiv, vintage)
         verdict = "supported" if after < 0.5 * before else "not-supported"
-        return round(after / before, 3), verdict, (f"Ratio of the 2008-2011 mean ({after:.1f}) to the 2005-2007 "
-                                                   f"mean ({before:.1f}), millions of TIV per year.")
+        return round_snapped(after / before, 3), verdict, (f"Ratio of the 2008-2011 mean ({snap(after):.1f}) to the 2005-2007 "
+                                                   f"mean ({snap(before):.1f}), millions of TIV per year.")
 
     return _vintage_rows(claim, ["Russia"], 2005, 2011, check)
 
@@ -509,14 +510,14 @@ def _rus_decline(claim: Claim, inputs: Inputs) -> list[Row]:
 def _rus_drop(claim: Claim, inputs: Inputs) -> list[Row]:
     before_p, after_p = BY_ID["MAIN-RUS-MEAN-0507"].value, BY_ID["MAIN-RUS-MEAN-0811"].value
     printed_drop = 100 * (1 - after_p / before_p)
-    rows = [_row(claim, NO_VINTAGE, round(printed_drop, 2), arithmetic_verdict(claim.value, printed_drop, 0),
-                 f"From the paper's own means: 1 - {after_p:.0f}/{before_p:.0f} = {printed_drop:.2f}%. "
-                 f"Together they also imply a 2005-2011 sum of 3 x {before_p:.0f} + 4 x {after_p:.0f} = "
-                 f"{3 * before_p + 4 * after_p:.0f} against the printed {BY_ID['MAIN-RUS-SUM'].value:.0f}.")]
+    rows = [_row(claim, NO_VINTAGE, round_snapped(printed_drop, 2), arithmetic_verdict(claim.value, printed_drop, 0),
+                 f"From the paper's own means: 1 - {snap(after_p):.0f}/{snap(before_p):.0f} = {snap(printed_drop):.2f}%. "
+                 f"Together they also imply a 2005-2011 sum of 3 x {snap(before_p):.0f} + 4 x {snap(after_p):.0f} = "
+                 f"{snap(3 * before_p + 4 * after_p):.0f} against the printed {snap(BY_ID['MAIN-RUS-SUM'].value):.0f}.")]
 
     def compute(vintage: str) -> tuple[float, str]:
         before, after, drop = russian_decline(inputs.tiv, vintage)
-        return drop, f"1 - mean 2008-2011 ({after:.1f}) / mean 2005-2007 ({before:.1f}), percent."
+        return drop, f"1 - mean 2008-2011 ({snap(after):.1f}) / mean 2005-2007 ({snap(before):.1f}), percent."
 
     return rows + _amount_rows(claim, compute, ["Russia"], 2005, 2011)
 
@@ -663,7 +664,7 @@ def _total_2011(claim: Claim, inputs: Inputs) -> list[Row]:
                                            ("Iran", "China", "imports_cif", "Iran's imports from China, CIF")]:
         value, estimated = dots_value(inputs.dots, reporter, partner, flow, 2011)
         verdict = relative_verdict(claim.value, value, claim.tolerance)
-        rows.append(_row(claim, f"{DOTS_LABEL}/{reporter}", round(value, 1), verdict,
+        rows.append(_row(claim, f"{DOTS_LABEL}/{reporter}", round_snapped(value, 1), verdict,
                          f"{label}, 2011, US$ million ({'estimate' if estimated else 'reported'})."))
     return rows
 
@@ -672,13 +673,13 @@ def _total_2011(claim: Claim, inputs: Inputs) -> list[Row]:
 def _share_2011(claim: Claim, inputs: Inputs) -> list[Row]:
     arms, total = BY_ID["MAIN-2011-ARMS"].value, BY_ID["MAIN-2011-TOTAL"].value
     printed = 100 * arms / total
-    rows = [_row(claim, NO_VINTAGE, round(printed, 4), arithmetic_verdict(claim.value, printed, 2),
-                 f"The paper's own numbers: {arms:.0f} / {total:.0f} = {printed:.3f}%.")]
+    rows = [_row(claim, NO_VINTAGE, round_snapped(printed, 4), arithmetic_verdict(claim.value, printed, 2),
+                 f"The paper's own numbers: {snap(arms):.0f} / {snap(total):.0f} = {snap(printed):.3f}%.")]
     fob, _ = dots_value(inputs.dots, "China", "Iran", "exports_fob", 2011)
 
     def compute(vintage: str) -> tuple[float, str]:
         tiv_2011 = period_sum(inputs.tiv, vintage, "China", "Iran", 2011, 2011)
-        return 100 * tiv_2011 / fob, (f"SIPRI TIV {tiv_2011:.1f} / DOTS China-reported FOB {fob:.1f}, percent. "
+        return 100 * tiv_2011 / fob, (f"SIPRI TIV {snap(tiv_2011):.1f} / DOTS China-reported FOB {snap(fob):.1f}, percent. "
                                        "Caveat: TIV is a volume index, not money, so this ratio is only indicative.")
 
     return rows + _amount_rows(claim, compute, ["China"], 2011, 2011)
@@ -693,8 +694,8 @@ def _neighbours_less(claim: Claim, inputs: Inputs) -> list[Row]:
         us = {n: period_sum(inputs.tiv, vintage, "United States", n, start, end) for n in NEIGHBOURS}
         smallest = min(us, key=us.get)
         verdict = "supported" if all(china < v for v in us.values()) else "not-supported"
-        return round(china / us[smallest], 3), verdict, (
-            f"China-to-Iran {china:.0f} against US-to-neighbour " + ", ".join(f"{n} {v:.0f}" for n, v in us.items())
+        return round_snapped(china / us[smallest], 3), verdict, (
+            f"China-to-Iran {snap(china):.0f} against US-to-neighbour " + ", ".join(f"{n} {snap(v):.0f}" for n, v in us.items())
             + f" million TIV; value = ratio to the smallest ({smallest}).")
 
     return _vintage_rows(claim, ["China", "United States"], start, end, check)
@@ -708,8 +709,8 @@ def _continuity(claim: Claim, inputs: Inputs) -> list[Row]:
         values = yearly(inputs.tiv, vintage, "China", "Iran", start, end)
         share = 100 * float((values > 0).mean())
         missing = [str(y) for y, v in values.items() if v <= 0]
-        return round(share, 1), "supported" if share == 100 else "not-supported", (
-            f"Percent of years {start}-{end} with a Chinese delivery; smallest year {values.min():.1f} million TIV"
+        return round_snapped(share, 1), "supported" if share == 100 else "not-supported", (
+            f"Percent of years {start}-{end} with a Chinese delivery; smallest year {snap(values.min()):.1f} million TIV"
             + (f"; none in {', '.join(missing)}" if missing else "") + ".")
 
     return _vintage_rows(claim, ["China"], start, end, check)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sinoiran.book import stored_frame
 from sinoiran.tables import PROJECT_ROOT
 from sinoiran.trends import TrendParameters, validate
 from sinoiran.vintages import VINTAGES
@@ -92,11 +93,12 @@ def run_grid(runnable: list[TrendParameters], out_dir: Path, jobs: int | None = 
 
 
 def assemble(results: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
-    """One table of run results and skipped combinations, in a stable order, numbers rounded to 1e-6."""
+    """One table of run results and skipped combinations, in a stable order, numbers stored by the
+    precision policy (:mod:`sinoiran.book`: six significant digits), as the chapter glues them."""
     table = pd.concat([results.assign(skipped=""), skipped], ignore_index=True)
     keys = ["vintage", "break_year", "window", "start_year", "end_year"]
     numeric = table.select_dtypes("number").columns.difference(keys)
-    table[numeric] = table[numeric].round(6)
+    table[numeric] = stored_frame(table[numeric])
     first = keys + ["recipient", "suppliers", "denominator"]
     ordered = first + sorted(c for c in table.columns if c not in first + ["skipped"]) + ["skipped"]
     return table[ordered].sort_values(keys, kind="stable").reset_index(drop=True)

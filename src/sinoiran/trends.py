@@ -15,6 +15,7 @@ import pandas as pd
 
 from sinoiran import models
 from sinoiran.vintages import VINTAGES
+from sinoiran.precision import snap
 
 
 @dataclass(frozen=True)
@@ -198,14 +199,14 @@ def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
                      "answers part when the shares of big and small years move differently.")
     chow_p = result.segmented[follower].fit["chow_p"]
     break_year = result.parameters.break_year
-    break_test = (f"The Chow test detects a break in {follower}'s share at {break_year} (p = {chow_p:.3f})."
+    break_test = (f"The Chow test detects a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
                   if chow_p < alpha else
-                  f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {chow_p:.3f}).")
+                  f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f}).")
     year = result.overtaking["year"]
     if np.isnan(year):
         overtaking = f"The fitted gap does not turn in {leader}'s favour within the window."
     elif year == result.shares["year"].min():
         overtaking = f"{leader}'s fitted share is above {follower}'s from the first year of the window."
     else:
-        overtaking = f"{leader}'s fitted share first exceeds {follower}'s in {year:.0f}."
+        overtaking = f"{leader}'s fitted share first exceeds {follower}'s in {snap(year):.0f}."
     return {"direction": direction, "break_test": break_test, "overtaking": overtaking}
