@@ -1,0 +1,124 @@
+"""Stored outputs reproduce on another machine, not only on the one that recorded them.
+
+The last binary digits of a float move with the CPU's SIMD paths, the BLAS
+thread count and the process's allocation history, so the chapters store
+numbers rounded by the precision policy (:mod:`sinoiran.book`) and figures by
+their content. This module plays "another machine" inside the test suite:
+strict nbval re-executes every chapter with NumPy's SIMD dispatch turned down,
+one BLAS thread (the main nbval run uses the default, several), a different
+allocation history in the kernel, and every float read from ``data/`` moved by
+a relative 1e-12, and the stored outputs must pass unchanged.
+
+``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` are left as the machine sets them
+(older OpenBLAS builds compute wrong results without them on some CPUs).
+
+The last two tests show that the check can fail: the same perturbation moves
+raw digits of the trend models, and only the policy's rounding makes them
+agree.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import ROOT
+from sinoiran import tables, trends
+from sinoiran.precision import PRECISION, Precision, stored
+
+#: NumPy features to switch off (disabling one the CPU lacks is accepted silently).
+SIMD_DOWN = "AVX512F,AVX512_SKX,AVX2,FMA3"
+RELATIVE_NOISE = 1e-12
+
+#: Kernel start-up file: a different allocation history, and noisy floats from every table read.
+KERNEL_STARTUP = textwrap.dedent(f"""
+    import numpy as _np
+
+    # Another allocation history: odd-sized blocks held for the kernel's lifetime shift where
+    # later arrays land, and with it NumPy's choice of aligned or unaligned SIMD loops.
+    _ballast = [_np.empty(n) for n in (1, 3, 7, 13, 29, 61, 127, 257, 509, 1021, 2039, 4093)]
+
+    import sinoiran.tables as _tables
+
+    _read_table_file = _tables.read_table_file
+    _rng = _np.random.default_rng(20261130)
+
+    def _noisy_read_table_file(path, spec):
+        frame = _read_table_file(path, spec)
+        for name in frame.select_dtypes("float").columns:
+            frame[name] = frame[name] * (1 + {RELATIVE_NOISE!r} * _rng.uniform(-1, 1, len(frame)))
+        return frame
+
+    _tables.read_table_file = _noisy_read_table_file
+""")
+
+
+def another_machine_env(ipython_dir: Path) -> dict[str, str]:
+    """The environment of the variant run: SIMD down, one BLAS thread, the kernel start-up above."""
+    startup = ipython_dir / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-another-machine.py").write_text(KERNEL_STARTUP)
+    env = dict(os.environ)
+    env.update(
+        NPY_DISABLE_CPU_FEATURES=SIMD_DOWN,
+        OPENBLAS_NUM_THREADS="1",
+        IPYTHONDIR=str(ipython_dir),
+        PYTHONHASHSEED="0",
+    )
+    return env
+
+
+@pytest.mark.slow
+def test_stored_outputs_pass_strict_nbval_on_another_machine(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope", "chapters/"],
+        cwd=ROOT, env=another_machine_env(tmp_path / "ipython"), capture_output=True, text=True,
+    )
+    report = result.stdout[-6000:] + result.stderr[-2000:]
+    assert result.returncode == 0, report
+    assert " passed" in result.stdout and " failed" not in result.stdout, report
+
+
+def noisy(tiv: pd.DataFrame, seed: int = 1) -> pd.DataFrame:
+    """``tiv`` with every delivery moved by a random relative amount of at most 1e-12."""
+    rng = np.random.default_rng(seed)
+    return tiv.assign(tiv=tiv["tiv"] * (1 + RELATIVE_NOISE * rng.uniform(-1, 1, len(tiv))))
+
+
+def test_the_perturbation_moves_raw_digits_and_the_policy_absorbs_it():
+    """Without the rounding the variant would fail: raw results differ in their last digits."""
+    tiv = tables.tiv_deliveries()
+    complete = tables.read_package()["complete_recipients"]
+    params = trends.TrendParameters()
+    raw = trends.key_results(trends.run(params, tiv, complete))
+    moved = trends.key_results(trends.run(params, noisy(tiv), complete))
+    floats = [k for k, v in raw.items() if isinstance(v, float) and math.isfinite(v)]
+    assert any(raw[k] != moved[k] for k in floats), "the perturbation moved no digit: the variant would prove nothing"
+    assert stored(raw) == stored(moved)
+
+
+@pytest.mark.parametrize("value", [0.25, 2.675, 166.5, 0.125, 1 / 3, 4812.345, 0.34935258129630153, 1e-17, -1e-17])
+@pytest.mark.parametrize("kind", sorted(PRECISION))
+def test_rounding_is_stable_under_relative_noise_even_on_a_half(value, kind):
+    rounded = stored(value, kind)
+    for factor in (1 - 3e-12, 1 - 1e-15, 1 + 1e-15, 1 + 3e-12):
+        assert stored(value * factor, kind) == rounded, (value, factor)
+    assert math.copysign(1, rounded) == 1 or rounded != 0  # never a negative zero
+
+
+def test_policy_rules():
+    assert stored(0.34935258129630153, "p_value") == 0.349
+    assert stored(0.34935258129630153) == 0.349353
+    assert stored(4812.345, "tiv") == 4812.3
+    assert stored(0.123456, "share") == 0.1235
+    assert stored(2006) == 2006 and isinstance(stored(2006), int)
+    assert stored({"a": [0.1234567, "x"]}) == {"a": [0.123457, "x"]}
+    assert Precision(1).round(float("nan")) != Precision(1).round(float("nan"))
