@@ -75,7 +75,7 @@ def execute(path: str, timeout: int = 600):
     os.environ["PYTHONHASHSEED"] = "0"
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+    client = NotebookClient(notebook, timeout=timeout, startup_timeout=300, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(Path(path).parent)}})
     client.execute()
     for cell in notebook.cells:
