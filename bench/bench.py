@@ -28,7 +28,9 @@ from pathlib import Path
 
 import yaml
 
-from sinoiran.workspace import change_one_table, copy_env, copy_project
+# Scratch copies of the project are a test helper, kept outside the installed package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from workspace import change_one_table, copy_env, copy_project  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -31,8 +31,9 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from sinoiran import tables, trends
-from sinoiran.precision import PRECISION, Precision, stored
+from sinoiran.analysis import trends
+from sinoiran.data import tables
+from sinoiran.base.precision import PRECISION, Precision, stored
 
 #: NumPy features to switch off (disabling one the CPU lacks is accepted silently).
 SIMD_DOWN = "AVX512F,AVX512_SKX,AVX2,FMA3"
@@ -46,7 +47,7 @@ KERNEL_STARTUP = textwrap.dedent(f"""
     # later arrays land, and with it NumPy's choice of aligned or unaligned SIMD loops.
     _ballast = [_np.empty(n) for n in (1, 3, 7, 13, 29, 61, 127, 257, 509, 1021, 2039, 4093)]
 
-    import sinoiran.tables as _tables
+    import sinoiran.data.tables as _tables
 
     _read_table_file = _tables.read_table_file
     _rng = _np.random.default_rng(20261130)

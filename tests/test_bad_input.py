@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sinoiran import mirror, registers, sipri, tables
-from sinoiran.errors import InputError
+from sinoiran.data import tables
+from sinoiran.readers import mirror, registers, sipri_tiv
+from sinoiran.base.errors import InputError
 
 GOOD = (
     '"TIV of arms exports to Iran, 2005-2007"\n'
@@ -53,61 +54,61 @@ def expect(path: Path, *, column: str | None = None, row: int | None = None, mat
 
 
 def test_good_table_parses(tmp_path):
-    assert len(sipri.read_tiv_table(write(tmp_path, GOOD)).deliveries) == 6
+    assert len(sipri_tiv.read_tiv_table(write(tmp_path, GOOD)).deliveries) == 6
 
 
 def test_missing_file(tmp_path):
     path = tmp_path / "nowhere.csv"
     with expect(path, match="file not found"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_empty_file(tmp_path):
     path = write(tmp_path, "\n \n")
     with expect(path, match="file is empty"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_non_numeric_tiv(tmp_path):
     path = write(tmp_path, GOOD.replace(",Russia,15,368", ",Russia,15,n/a"))
     with expect(path, column="2006", row=5, match="non-numeric TIV 'n/a'"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_negative_tiv(tmp_path):
     path = write(tmp_path, GOOD.replace(",China,43,54,47", ",China,43,-54,47"))
     with expect(path, column="2006", row=4, match="negative TIV '-54'"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_duplicate_key(tmp_path):
     path = write(tmp_path, GOOD.replace(",Total,58", ",China,1,2,3,6\n,Total,58"))
     with expect(path, row=6, match="duplicate key: 'China' already listed at row 4"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_table_without_generation_date(tmp_path):
     path = write(tmp_path, GOOD.replace("Generated: 24 July 2016\n", ""))
     with expect(path, match="no generation date"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_truncated_row(tmp_path):
     path = write(tmp_path, GOOD.replace(",Russia,15,368,283,666", ",Russia,15"))
     with expect(path, column="Russia", row=5, match="truncated row"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_year_outside_the_tables_range(tmp_path):
     path = write(tmp_path, GOOD.replace(",,2005,2006,2007,Total", ",,2005,2006,2017,Total"))
     with expect(path, column="2017", row=3, match="outside the table's range 2005-2007"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_no_year_header(tmp_path):
     path = write(tmp_path, "just,some,text\n1,2,3\n")
     with expect(path, match="no header row with year columns"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_country_cannot_be_identified(tmp_path):
@@ -115,7 +116,7 @@ def test_country_cannot_be_identified(tmp_path):
     path = write(tmp_path, text)
     # A 'Recipient' column says the table is by supplier, but no row names the supplier.
     with expect(path, match="cannot tell which country"):
-        sipri.read_tiv_table(path)
+        sipri_tiv.read_tiv_table(path)
 
 
 def test_register_missing_column(tmp_path, fixture_path):
@@ -152,7 +153,7 @@ def test_checksum_mismatch(data_copy):
 
 def _rehash(directory: Path, name: str) -> None:
     """Record a table's new sha256, as an editor who also 'fixed' the checksum would."""
-    from sinoiran.build import sha256
+    from sinoiran.base.hashing import sha256
 
     package_path = directory / "datapackage.json"
     package = json.loads(package_path.read_text())

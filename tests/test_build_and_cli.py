@@ -10,8 +10,9 @@ import sys
 import pandas as pd
 
 from conftest import ROOT, SHARED_SOURCES, needs_sources
-from sinoiran import cli, tables
-from sinoiran.schemas import TABLES
+from sinoiran import cli
+from sinoiran.data import tables
+from sinoiran.data.schemas import TABLES
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from sinoiran.claims_catalog import CLAIM_IDS
+from sinoiran.data.paper import CLAIM_IDS
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CLAIM_ID = re.compile(r"\b(?:INTRO|CTX|MAIN|CONC)-[A-Z0-9-]*[A-Z0-9]\b")
@@ -93,7 +93,7 @@ def test_no_analysis_logic_defined_in_notebooks():
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
     """Build the book once, warnings as errors, into a temporary folder; return the HTML folder."""
-    from sinoiran.workspace import copy_env, copy_project
+    from workspace import copy_env, copy_project
 
     project = copy_project(tmp_path_factory.mktemp("book") / "proj")
     result = subprocess.run([sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project),

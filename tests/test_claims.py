@@ -14,8 +14,11 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from sinoiran import claims
-from sinoiran.claims_catalog import CLAIM_IDS, CLAIMS, KINDS, claims_table
-from sinoiran.vintages import VINTAGES
+from sinoiran.analysis import deals, series, shares, trade
+from sinoiran.data import events as events_module
+from sinoiran.data import tables, vintages
+from sinoiran.data.paper import CLAIM_IDS, CLAIMS, KINDS, claims_table
+from sinoiran.data.vintages import VINTAGES
 
 
 def tiv_frame(records):
@@ -58,62 +61,52 @@ def test_arithmetic_verdict(printed, computed, decimals, expected):
 # --- check kinds on hand-made tables ---------------------------------------------------------
 
 def test_sum_and_mean(toy):
-    assert claims.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
-    assert claims.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007) == 30  # empty 2006 counts as zero
-    assert math.isnan(claims.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
-
-
-@pytest.mark.parametrize("vintage", list(VINTAGES))
-@pytest.mark.parametrize("supplier", ["China", "Russia", "United States", "Belarus"])
-def test_fast_yearly_series_equals_the_reference_grid(vintage, supplier):
-    from sinoiran.series import annual_deliveries
-
-    tiv = claims.load_inputs().tiv
-    fast = claims.yearly(tiv, vintage, supplier, "Iran", 1990, 2020)
-    reference = annual_deliveries(tiv, recipient="Iran", suppliers=[supplier], start=1990, end=2020, vintages=[vintage])
-    pd.testing.assert_series_equal(fast, reference.set_index("year")["tiv"], check_names=False)
+    assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
+    assert series.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007) == 30  # empty 2006 counts as zero
+    assert math.isnan(series.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
 
 
 def test_ranking_and_share(toy):
-    ranking = claims.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
+    ranking = series.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
     assert list(ranking.index) == ["Russia", "China", "Belarus"]
-    assert claims.joint_share(toy, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(40.0)
-    with pytest.raises(ValueError, match="share undefined"):
-        claims.joint_share(toy, "2016", ["China"], "Iran", 1990, 1991)
+    block = shares.supplier_shares(toy, vintage="2016", recipient="Iran", suppliers=["China"], start=2005, end=2007, window=3)
+    assert block["share"].iloc[0] == pytest.approx(0.40)  # a fraction: 60 of 150
+    empty = shares.supplier_shares(toy, vintage="2016", recipient="Iran", suppliers=["China"], start=1990, end=1991, window=2)
+    assert bool(empty["zero_total"].iloc[0]) and math.isnan(empty["share"].iloc[0])  # undefined, never a made-up zero
 
 
 def test_coverage_gap_messages():
-    assert claims.coverage_gap("2016", None, 2005, 2011) is None
-    assert "covers 1950-2006 only" in claims.coverage_gap("2007", ["China"], 2005, 2011)
-    assert "no total over all suppliers" in claims.coverage_gap("2022", None, 2005, 2011)
-    assert "does not hold Russia" in claims.coverage_gap("2026", ["Russia"], 2005, 2011)
+    assert vintages.coverage_gap("2016", None, 2005, 2011) is None
+    assert "covers 1950-2006 only" in vintages.coverage_gap("2007", ["China"], 2005, 2011)
+    assert "no total over all suppliers" in vintages.coverage_gap("2022", None, 2005, 2011)
+    assert "does not hold Russia" in vintages.coverage_gap("2026", ["Russia"], 2005, 2011)
 
 
 def test_coefficient_of_variation():
-    assert claims.coefficient_of_variation(pd.Series([10.0, 10.0, 10.0])) == 0
-    assert claims.coefficient_of_variation(pd.Series([0.0, 20.0])) == pytest.approx(1.0)
-    assert math.isnan(claims.coefficient_of_variation(pd.Series([0.0, 0.0])))
+    assert series.coefficient_of_variation(pd.Series([10.0, 10.0, 10.0])) == 0
+    assert series.coefficient_of_variation(pd.Series([0.0, 20.0])) == pytest.approx(1.0)
+    assert math.isnan(series.coefficient_of_variation(pd.Series([0.0, 0.0])))
 
 
 def test_event_month_and_register_lookup():
     events = pd.DataFrame({"event_id": ["x"], "date": pd.to_datetime(["2010-09-22"])})
-    assert claims.event_month(events, "x") == (2010, 9)
+    assert events_module.event_month(events, "x") == (2010, 9)
     with pytest.raises(KeyError):
-        claims.event_month(events, "y")
+        events_module.event_month(events, "y")
     register = pd.DataFrame({"vintage": ["2024", "2024"], "supplier": ["China", "Russia"],
                              "designation": ["C-802", "S-300PMU2"], "description": ["anti-ship missile", "SAM system"]})
-    assert list(claims.register_records(register, "2024", "China", r"c-80\d").designation) == ["C-802"]
-    assert claims.register_records(register, "2024", "China", r"S-300").empty
+    assert list(deals.register_records(register, "2024", "China", r"c-80\d").designation) == ["C-802"]
+    assert deals.register_records(register, "2024", "China", r"S-300").empty
 
 
 def test_dots_value():
     dots = pd.DataFrame({"reporter": ["China"], "partner": ["Iran"], "flow": ["exports_fob"], "year": [2011],
                          "value_usd_m": [14797.1], "estimated": [False]})
-    assert claims.dots_value(dots, "China", "Iran", "exports_fob", 2011) == (14797.1, False)
+    assert trade.dots_value(dots, "China", "Iran", "exports_fob", 2011) == (14797.1, False)
 
 
 def test_evaluator_on_hand_made_inputs(toy):
-    inputs = claims.Inputs(tiv=toy, register=pd.DataFrame(), dots=pd.DataFrame(), events=pd.DataFrame())
+    inputs = tables.Inputs(tiv=toy, register=pd.DataFrame(), dots=pd.DataFrame(), events=pd.DataFrame())
     claim = claims.BY_ID["MAIN-CHN-SUM"]
     # A hypothetical claim over the toy years, through the same evaluator machinery.
     toy_claim = type(claim)(**{**claim.__dict__, "value": 63.0, "period": "2005-2007"})
@@ -127,7 +120,7 @@ def test_evaluator_on_hand_made_inputs(toy):
 
 @pytest.fixture(scope="module")
 def ledger():
-    return claims.ledger()
+    return claims.ledger(tables.load_inputs())
 
 
 #: The claim IDs the claims-ledger issue lists, in the paper's order.
@@ -173,11 +166,11 @@ def test_known_results(ledger):
 
 
 def test_vintage_filter_keeps_vintage_independent_rows(ledger):
-    only = claims.ledger(vintage="2022")
+    only = claims.ledger(tables.load_inputs(), vintage="2022")
     assert set(only.vintage) == {"2022", "-"}
     assert set(only.claim_id) >= set(ledger[ledger.vintage == "-"].claim_id)
     with pytest.raises(ValueError, match="unknown vintage"):
-        claims.ledger(vintage="1999")
+        claims.ledger(tables.load_inputs(), vintage="1999")
 
 
 def test_vintage_matrix_and_counts(ledger):
@@ -216,14 +209,18 @@ def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, se
     frame = tiv_frame(records)
     shuffled = frame.sample(frac=1, random_state=seed.randint(0, 10**6))
     scaled = frame.assign(tiv=frame.tiv * scale)
-    total = claims.period_sum(frame, "2016", "China", "Iran", 2005, 2007)
-    assert claims.period_sum(shuffled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total)
-    assert claims.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
-    assert claims.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
+    total = series.period_sum(frame, "2016", "China", "Iran", 2005, 2007)
+    assert series.period_sum(shuffled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total)
+    assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
+    assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
     if sum(china) + sum(russia) > 0:
-        share = claims.joint_share(frame, "2016", ["China"], "Iran", 2005, 2007)
-        assert 0 <= share <= 100
-        assert claims.joint_share(scaled, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(share)
-        assert claims.joint_share(shuffled, "2016", ["China"], "Iran", 2005, 2007) == pytest.approx(share)
-        both = claims.joint_share(frame, "2016", ["China", "Russia"], "Iran", 2005, 2007)
-        assert both == pytest.approx(100)
+        def block_share(tiv, suppliers):
+            block = shares.supplier_shares(tiv, vintage="2016", recipient="Iran", suppliers=suppliers, start=2005,
+                                           end=2007, window=3)
+            return float(block["share"].sum())
+
+        share = block_share(frame, ["China"])
+        assert 0 <= share <= 1
+        assert block_share(scaled, ["China"]) == pytest.approx(share)
+        assert block_share(shuffled, ["China"]) == pytest.approx(share)
+        assert block_share(frame, ["China", "Russia"]) == pytest.approx(1)

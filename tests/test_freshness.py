@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sinoiran.workspace import change_one_table, copy_env, copy_project
+from workspace import change_one_table, copy_env, copy_project
 
 
 def build(project: Path) -> dict:
@@ -56,7 +56,7 @@ def test_changing_a_data_table_re_executes_and_updates_the_html(project):
 
 
 def test_changing_library_code_re_executes(project):
-    module = project / "src" / "sinoiran" / "series.py"
+    module = project / "src" / "sinoiran" / "analysis" / "series.py"
     module.write_text(module.read_text() + "\n# a change to the library\n")
     result = build(project)
     assert result["executed"] == result["chapters"]

@@ -9,8 +9,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from sinoiran import models, sensitivity, shares, tables, trends
-from sinoiran.book import stored
+from sinoiran.analysis import models, shares, trends
+from sinoiran.book import sensitivity
+from sinoiran.data import tables
+from sinoiran.base.precision import stored
 
 RNG_SEED = 12345
 
@@ -87,14 +89,17 @@ def test_overtaking_year_when_never_and_when_always():
 def test_shares_handle_years_with_no_imports():
     tiv = pd.DataFrame({"vintage": ["2016"] * 3, "supplier": ["China", "Russia", "China"], "recipient": ["Iran"] * 3,
                         "year": [2000, 2000, 2002], "tiv": [10.0, 30.0, 5.0]})
-    annual = shares.annual_shares(tiv, vintage="2016", recipient="Iran", suppliers=["China", "Russia"], start=2000, end=2002)
+    args = dict(vintage="2016", recipient="Iran", suppliers=["China", "Russia"], start=2000, end=2002)
+    annual = shares.supplier_shares(tiv, **args, others=True)
     china = annual[annual.supplier == "China"].set_index("year")
     assert china.loc[2000, "share"] == 0.25 and china.loc[2002, "share"] == 1.0
     assert math.isnan(china.loc[2001, "share"]) and bool(china.loc[2001, "zero_total"])
-    block = shares.window_shares(annual, window=3, start=2000)
+    block = shares.supplier_shares(tiv, **args, window=3)
     assert block.set_index("supplier").loc["China", "share"] == pytest.approx(15 / 45)  # sums first, then divides
+    rolling = shares.supplier_shares(tiv, **args, window=2, rolling=True).set_index(["supplier", "year"])
+    assert rolling.loc[("China", 2001), "share"] == 0.25 and rolling.loc[("China", 2002), "share"] == 1.0
     with pytest.raises(ValueError, match="shares need every supplier"):
-        shares.annual_shares(tiv, vintage="2022", recipient="Iran", suppliers=["China"], start=2000, end=2002)
+        shares.supplier_shares(tiv, vintage="2022", recipient="Iran", suppliers=["China"], start=2000, end=2002)
 
 
 # --- parameters ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sinoiran import imf, mirror, registers
+from sinoiran.readers import imf, mirror, registers
 
 
 def test_register_2013_layout_filters_before_parsing(fixture_path):

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from sinoiran.series import annual_deliveries, period_totals
+from sinoiran.analysis.series import annual_deliveries, period_totals
 
 
 @pytest.fixture

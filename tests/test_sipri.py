@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from sinoiran import sipri
+from sinoiran.readers import sipri_tiv
 
 
 def cell(frame, supplier, recipient, year):
@@ -16,7 +16,7 @@ def cell(frame, supplier, recipient, year):
 
 
 def test_2007_exporter_layout(fixture_path):
-    table = sipri.read_tiv_table(fixture_path("tiv_2007_exporter.csv"))
+    table = sipri_tiv.read_tiv_table(fixture_path("tiv_2007_exporter.csv"))
     assert table.orientation == "by-supplier"
     assert table.country == "China"
     assert table.generated == dt.date(2007, 11, 2)
@@ -32,7 +32,7 @@ def test_2007_exporter_layout(fixture_path):
 
 
 def test_2016_importer_layout(fixture_path):
-    table = sipri.read_tiv_table(fixture_path("tiv_2016_importer.csv"))
+    table = sipri_tiv.read_tiv_table(fixture_path("tiv_2016_importer.csv"))
     assert (table.orientation, table.country, table.generated) == ("by-recipient", "Iran", dt.date(2016, 7, 24))
     assert set(table.deliveries.recipient) == {"Iran"}
     assert cell(table.deliveries, "Russia", "Iran", 2006) == 368
@@ -43,7 +43,7 @@ def test_2016_importer_layout(fixture_path):
 
 
 def test_2022_exporter_layout_and_name_aliases(fixture_path):
-    table = sipri.read_tiv_table(fixture_path("tiv_2022_exporter.csv"))
+    table = sipri_tiv.read_tiv_table(fixture_path("tiv_2022_exporter.csv"))
     assert (table.orientation, table.country, table.generated) == ("by-supplier", "United States", dt.date(2022, 7, 28))
     assert cell(table.deliveries, "United States", "UAE", 2011) == 1184
     assert cell(table.deliveries, "United States", "Turkey", 2011) == 12
@@ -51,7 +51,7 @@ def test_2022_exporter_layout_and_name_aliases(fixture_path):
 
 
 def test_2026_volume_layout_drops_range_and_percentage_columns(fixture_path):
-    table = sipri.read_tiv_table(fixture_path("tiv_2026_volume.csv"))
+    table = sipri_tiv.read_tiv_table(fixture_path("tiv_2026_volume.csv"))
     assert (table.orientation, table.country, table.generated) == ("by-supplier", "China", dt.date(2026, 7, 14))
     assert table.years == (2010, 2011, 2012)
     assert cell(table.deliveries, "China", "Iran", 2012) == 28
@@ -61,11 +61,11 @@ def test_2026_volume_layout_drops_range_and_percentage_columns(fixture_path):
 
 
 def test_tidy_columns_and_default_vintage(fixture_path):
-    table = sipri.read_tiv_table(fixture_path("tiv_2026_volume.csv"))
-    tidy = sipri.tidy(table)
+    table = sipri_tiv.read_tiv_table(fixture_path("tiv_2026_volume.csv"))
+    tidy = sipri_tiv.tidy(table)
     assert list(tidy.columns) == ["vintage", "supplier", "recipient", "year", "tiv"]
     assert set(tidy.vintage) == {"2026"}
-    assert set(sipri.tidy(table, "2026-march").vintage) == {"2026-march"}
+    assert set(sipri_tiv.tidy(table, "2026-march").vintage) == {"2026-march"}
 
 
 @pytest.mark.parametrize(
@@ -77,4 +77,4 @@ def test_tidy_columns_and_default_vintage(fixture_path):
     ],
 )
 def test_parse_generated(text, expected):
-    assert sipri.parse_generated(text) == expected
+    assert sipri_tiv.parse_generated(text) == expected

@@ -18,17 +18,17 @@ import os
 import sys
 from pathlib import Path
 
-from sinoiran.errors import InputError
+from sinoiran.base.errors import InputError
 
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
 def _ingest_tiv(args: argparse.Namespace) -> int:
-    from sinoiran import sipri
-    from sinoiran.build import write_csv
+    from sinoiran.readers import sipri_tiv
+    from sinoiran.data.build import write_csv
 
-    table = sipri.read_tiv_table(args.file)
-    tidy = sipri.tidy(table, args.vintage)
+    table = sipri_tiv.read_tiv_table(args.file)
+    tidy = sipri_tiv.tidy(table, args.vintage)
     write_csv(tidy, Path(args.output))
     if args.totals:
         totals = table.totals.copy()
@@ -43,8 +43,8 @@ def _ingest_tiv(args: argparse.Namespace) -> int:
 
 
 def _data_build(args: argparse.Namespace) -> int:
-    from sinoiran.build import build_data
-    from sinoiran.tables import PROJECT_ROOT
+    from sinoiran.data.build import build_data
+    from sinoiran.base.paths import PROJECT_ROOT
 
     sources = Path(args.sources) if args.sources else PROJECT_ROOT / DEFAULT_SOURCES
     if not sources.is_dir():
@@ -60,7 +60,7 @@ def _data_build(args: argparse.Namespace) -> int:
 
 
 def _data_check(args: argparse.Namespace) -> int:
-    from sinoiran.tables import check_data
+    from sinoiran.data.tables import check_data
 
     for line in check_data(Path(args.data) if args.data else None):
         print(line)
@@ -69,18 +69,18 @@ def _data_check(args: argparse.Namespace) -> int:
 
 def _claims(args: argparse.Namespace) -> int:
     from sinoiran import claims
+    from sinoiran.book.glue import number_text
+    from sinoiran.data import tables
 
-    frame = claims.ledger(vintage=args.vintage)
+    frame = claims.ledger(tables.load_inputs(), vintage=args.vintage)
     if args.format == "csv":
         frame.to_csv(sys.stdout, index=False, lineterminator="\n")
     elif args.format == "json":
         print(frame.to_json(orient="records", indent=2, force_ascii=False))
     else:
-        shown = frame[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]].copy()
-        shown["recomputed_value"] = shown["recomputed_value"].map(
-            lambda v: "-" if v is None or v != v else (f"{v:,.4g}" if isinstance(v, float) else str(v))
-        )
-        shown["paper_value"] = shown["paper_value"].map(lambda v: "-" if v is None or v != v else str(v))
+        shown = claims.for_display(frame)[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
+        for column in ("paper_value", "recomputed_value"):
+            shown[column] = shown[column].map(number_text)
         print(shown.to_string(index=False))
         counts = claims.verdict_counts(frame)
         print("\nVerdicts by vintage:\n" + counts.to_string())
@@ -88,8 +88,9 @@ def _claims(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from sinoiran import sensitivity, tables
-    from sinoiran.build import write_csv
+    from sinoiran.book import sensitivity
+    from sinoiran.data import tables
+    from sinoiran.data.build import write_csv
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
@@ -103,7 +104,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _outputs(args: argparse.Namespace) -> int:
-    from sinoiran import runner
+    from sinoiran.book import runner
 
     times = runner.store_outputs(jobs=args.jobs)
     print(f"stored outputs of {len(times)} chapter(s)", file=sys.stderr)
@@ -111,7 +112,7 @@ def _outputs(args: argparse.Namespace) -> int:
 
 
 def _book(args: argparse.Namespace) -> int:
-    from sinoiran import runner
+    from sinoiran.book import runner
 
     counts = runner.build_book(jobs=args.jobs)
     print(runner.report(counts), file=sys.stderr)

@@ -6,8 +6,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-from sinoiran.series import annual_deliveries
-from sinoiran.sources import SIPRI_CREDIT
+from sinoiran.analysis.series import annual_deliveries
+from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
 
@@ -24,7 +24,7 @@ def deliveries_by_vintage(
 
     ``tiv`` is the ``sipri_tiv`` table (millions of TIV). Years a vintage covers
     without a delivery are drawn at zero; years or suppliers it does not cover
-    are left out (see :func:`sinoiran.series.annual_deliveries`).
+    are left out (see :func:`sinoiran.analysis.series.annual_deliveries`).
     """
     subset = annual_deliveries(tiv, recipient=recipient, suppliers=suppliers, start=start, end=end).dropna(subset=["tiv"])
     grid = sns.relplot(
@@ -153,7 +153,7 @@ def shares_with_trends(shares: pd.DataFrame, fitted: dict[str, pd.DataFrame], *,
                        segmented: dict[str, pd.DataFrame] | None = None) -> plt.Figure:
     """Each supplier's share (points), its linear trend with a 95% band, and the segmented fit (dashed).
 
-    ``fitted`` maps supplier -> :func:`sinoiran.models.fitted_line` frame; shares are fractions.
+    ``fitted`` maps supplier -> :func:`sinoiran.analysis.models.fitted_line` frame; shares are fractions.
     """
     palette = {"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]}
     fig, ax = plt.subplots(figsize=(9, 4.4))

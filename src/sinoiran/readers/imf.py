@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.errors import InputError
-from sinoiran.names import canonical_country
+from sinoiran.base.errors import InputError
+from sinoiran.base.names import canonical_country
 
 #: Sheet name -> flow label used in the tidy table.
 FLOWS = {"Exports, FOB": "exports_fob", "Imports, CIF": "imports_cif"}

@@ -28,10 +28,30 @@ class Vintage:
         """Human-readable supplier coverage."""
         return "all suppliers" if self.suppliers is None else ", ".join(self.suppliers)
 
+    def gap(self, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> str | None:
+        """Why this vintage cannot answer for ``suppliers`` in ``start..end``, or None if it can.
+
+        ``suppliers=None`` asks for every supplier at once (a total, a share, a
+        ranking), which only a vintage holding all suppliers can give. This is
+        the project's one coverage check; :func:`coverage_gap` and
+        :func:`require_coverage` are its module-level forms.
+        """
+        if start < self.data_start or end > self.data_end:
+            return f"vintage {self.label} covers {self.data_start}-{self.data_end} only"
+        if self.suppliers is None:
+            return None
+        if suppliers is None:
+            return (f"vintage {self.label} holds only {self.suppliers_text} as suppliers, so no total over all "
+                    "suppliers: shares need every supplier")
+        missing = [s for s in suppliers if s not in self.suppliers]
+        if missing:
+            return (f"vintage {self.label} does not hold {', '.join(missing)} as a supplier "
+                    f"(it holds only {self.suppliers_text} as suppliers)")
+        return None
+
     def covers(self, supplier: str, year: int) -> bool:
-        """True if this vintage, as held by the project, has data for supplier and year."""
-        in_years = self.data_start <= year <= self.data_end
-        return in_years and (self.suppliers is None or supplier in self.suppliers)
+        """True if this vintage, as held by the project, has data for ``supplier`` in ``year``."""
+        return self.gap([supplier], year, year) is None
 
 
 VINTAGES: dict[str, Vintage] = {
@@ -58,6 +78,9 @@ REGISTER_VINTAGES: dict[str, str] = {
     "2026": "China's register for deliveries 2000-2025, generated 14 Jul 2026; numbers delivered count 2000-2025 only.",
 }
 
+#: How the ledger and the tables label each register vintage (``register-2024`` for the 2024 register).
+REGISTER_LABELS: dict[str, str] = {f"register-{v}": v for v in REGISTER_VINTAGES}
+
 
 def check_vintage(label: str, known: dict | None = None) -> str:
     """Return ``label`` if it is a known vintage, else raise ``ValueError`` listing them."""
@@ -65,3 +88,15 @@ def check_vintage(label: str, known: dict | None = None) -> str:
     if label not in known:
         raise ValueError(f"unknown vintage {label!r}; known vintages: {', '.join(known)}")
     return label
+
+
+def coverage_gap(vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> str | None:
+    """Why ``vintage`` cannot answer for these suppliers and years, or None if it can (see :meth:`Vintage.gap`)."""
+    return VINTAGES[check_vintage(vintage)].gap(suppliers, start, end)
+
+
+def require_coverage(vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> None:
+    """Raise ``ValueError`` with the coverage gap's message unless ``vintage`` covers these suppliers and years."""
+    gap = coverage_gap(vintage, suppliers, start, end)
+    if gap:
+        raise ValueError(gap)

@@ -9,6 +9,7 @@ them to ``data/paper_claims.csv``; :mod:`sinoiran.claims` recomputes them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 import pandas as pd
@@ -142,3 +143,56 @@ def claims_table() -> pd.DataFrame:
 
 CLAIM_IDS: tuple[str, ...] = tuple(c.claim_id for c in CLAIMS)
 BY_ID: dict[str, Claim] = {c.claim_id: c for c in CLAIMS}
+
+
+def parse_period(text: str) -> tuple[int, int]:
+    """A claim's period as years: '2005-2011' -> (2005, 2011); '2011' -> (2011, 2011)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
+    if not match:
+        raise ValueError(f"not a period: {text!r}")
+    start = int(match[1])
+    return start, int(match[2] or start)
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """An item the paper lists, whether SIPRI covers it, and how to find it in a register."""
+
+    item: str
+    covered: bool
+    coverage_note: str
+    designation_pattern: str | None = None
+    description_pattern: str | None = None
+
+
+#: The items of MAIN-ITEMS. SIPRI covers major conventional weapons: it excludes small arms and
+#: light weapons, ammunition (rockets and shells as munitions), mines and components such as
+#: parts for improvised explosive devices; artillery and mortars count from 100 mm calibre.
+LISTED_ITEMS: list[ListedItem] = [
+    ListedItem("C-802 anti-ship missile", True, "guided missile: covered", r"C-802"),
+    ListedItem("HN-5 portable SAM", True, "portable SAM: covered", r"HN-5"),
+    ListedItem("107mm rockets", False, "rockets are munitions (only their launchers, e.g. Type-63 MRL, are covered)"),
+    ListedItem("60mm and 82mm mortars", False, "below SIPRI's 100 mm artillery threshold"),
+    ListedItem("rocket-propelled grenades", False, "light weapons: not covered"),
+    ListedItem("anti-aircraft guns", True, "covered (air-defence guns)", None, r"anti-aircraft gun|AA gun|SPAAG"),
+    ListedItem("landmines", False, "mines: not covered"),
+    ListedItem("large-calibre sniper rifles", False, "small arms: not covered"),
+    ListedItem("armour-piercing rounds", False, "ammunition: not covered"),
+    ListedItem("roadside-bomb components", False, "components for improvised devices: not covered"),
+]
+
+#: The boats and submarines of MAIN-BOATS and how they are described in the registers.
+LISTED_BOATS: list[ListedItem] = [
+    ListedItem("speed boats / fast attack craft", True, "FAC and missile boats are covered", None, r"\bFAC\b|missile boat|patrol"),
+    ListedItem("midget submarines", True, "submarines are covered", None, r"submarine"),
+]
+
+
+#: The paper's dates: (event id, year, month, how the paper puts it).
+PAPER_DATES: list[tuple[str, int, int, str]] = [
+    ("unsc-1737", 2006, 12, "Resolution 1737: December 2006"),
+    ("eu-2007-140", 2007, 2, "EU measures: February 2007"),
+    ("unsc-1747", 2007, 3, "Resolution 1747: March 2007 ('March of the same year')"),
+    ("unsc-1803", 2008, 3, "Resolution 1803: March 2008"),
+    ("unsc-1929", 2010, 6, "Resolution 1929: June 2010"),
+]

@@ -1,6 +1,6 @@
 """Rerun the trends chapter over a grid of parameters with papermill, in parallel.
 
-Every combination is validated first (:func:`sinoiran.trends.validate`); the
+Every combination is validated first (:func:`sinoiran.analysis.trends.validate`); the
 invalid ones are listed with the reason and never executed. The valid ones run
 as separate papermill executions of ``chapters/trends.ipynb``, as many at once
 as there are cores, and each run's key results are read back from the glued
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.book import stored_frame
-from sinoiran.tables import PROJECT_ROOT
-from sinoiran.trends import TrendParameters, validate
-from sinoiran.vintages import VINTAGES
+from sinoiran.book.glue import stored_frame
+from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.analysis.trends import TrendParameters, validate
+from sinoiran.data.vintages import VINTAGES
 
 CHAPTER = PROJECT_ROOT / "chapters" / "trends.ipynb"
 RESULTS = PROJECT_ROOT / "results" / "sensitivity.csv"

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.errors import InputError
-from sinoiran.names import canonical_country
-from sinoiran.sipri import parse_generated, read_csv_rows
+from sinoiran.base.errors import InputError
+from sinoiran.base.names import canonical_country
+from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
 
 #: Columns of the tidy register table, in order.
 REGISTER_COLUMNS = [

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
-from sinoiran.errors import InputError
-from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES
+from sinoiran.base.errors import InputError
+from sinoiran.data.vintages import REGISTER_VINTAGES, VINTAGES
 
 YEAR_MIN, YEAR_MAX = 1950, 2025
 
@@ -243,7 +243,7 @@ EVENTS = TableSpec(
 )
 
 def _claim_kinds() -> list[str]:
-    from sinoiran.claims_catalog import KINDS
+    from sinoiran.data.paper import KINDS
 
     return list(KINDS)
 

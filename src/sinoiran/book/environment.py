@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.tables import PROJECT_ROOT
+from sinoiran.base.paths import PROJECT_ROOT
 
 #: The packages whose versions the reproducibility report lists.
 KEY_PACKAGES = [

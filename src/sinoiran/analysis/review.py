@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sinoiran.claims import TIV_VINTAGES, coverage_gap, period_mean, period_sum
-from sinoiran.names import NEIGHBOURS
-from sinoiran.series import annual_deliveries
+from sinoiran.analysis.series import period_mean, period_sum
+from sinoiran.data.vintages import VINTAGES, coverage_gap
+from sinoiran.base.names import NEIGHBOURS
+from sinoiran.analysis.series import annual_deliveries
 
 
 def period_readings(tiv: pd.DataFrame, *, supplier: str, recipient: str, printed_total: float) -> pd.DataFrame:
     """The paper's total under both readings of its period (2005-2011 and 2005-2012), per vintage."""
     rows = []
-    for vintage in TIV_VINTAGES:
+    for vintage in VINTAGES:
         if coverage_gap(vintage, [supplier], 2005, 2012):
             continue
         s11 = period_sum(tiv, vintage, supplier, recipient, 2005, 2011)
@@ -31,7 +32,7 @@ def decline_grid(tiv: pd.DataFrame, *, befores: list[tuple[int, int]], afters: l
                  supplier: str = "Russia", recipient: str = "Iran") -> pd.DataFrame:
     """Percent fall of mean yearly deliveries between every pair of base periods, per vintage."""
     rows = []
-    for vintage in TIV_VINTAGES:
+    for vintage in VINTAGES:
         for before in befores:
             for after in afters:
                 if coverage_gap(vintage, [supplier], min(before[0], after[0]), max(before[1], after[1])):
@@ -92,7 +93,7 @@ def verdict_stability(matrix: pd.DataFrame) -> pd.DataFrame:
 def tiv_to_dollars_ratio(tiv: pd.DataFrame, *, paper_value: float, supplier: str, recipient: str, year: int) -> pd.DataFrame:
     """How the paper's dollar figure for one year compares with SIPRI's TIV in each vintage."""
     rows = []
-    for vintage in TIV_VINTAGES:
+    for vintage in VINTAGES:
         if coverage_gap(vintage, [supplier], year, year):
             continue
         value = period_sum(tiv, vintage, supplier, recipient, year, year)

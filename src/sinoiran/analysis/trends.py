@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from sinoiran import models
-from sinoiran.vintages import VINTAGES
-from sinoiran.precision import snap
+from sinoiran.analysis import models
+from sinoiran.analysis.shares import denominator_text, supplier_shares
+from sinoiran.base.precision import snap
+from sinoiran.data.vintages import VINTAGES, coverage_gap
 
 
 @dataclass(frozen=True)
@@ -51,22 +52,23 @@ class TrendRun:
 
 
 def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str]) -> str:
-    """Check parameters before any computation; return the share denominator used.
+    """Check parameters before any computation; return the share denominator used (in words).
 
     Raises ``ValueError`` with a message that names the parameter for: an
-    unknown vintage, start after end, a window outside the years, a break year
-    that leaves fewer than three years on either side, fewer than two
-    suppliers, a recipient with no data, a recipient whose total imports the
-    tables cannot give, or a vintage that does not cover the years.
+    unknown vintage, start after end, years the vintage does not cover, a
+    window outside the years, a break year that leaves fewer than three years
+    on either side, fewer than two suppliers, a recipient with no data, a
+    vintage that does not hold the suppliers, or a recipient whose total
+    imports the tables cannot give. Coverage messages come from the one
+    coverage check, :func:`sinoiran.data.vintages.coverage_gap`.
     """
     if params.vintage not in VINTAGES:
         raise ValueError(f"vintage={params.vintage!r}: unknown vintage; known vintages: {', '.join(VINTAGES)}")
-    info = VINTAGES[params.vintage]
     if params.start_year > params.end_year:
         raise ValueError(f"start_year={params.start_year} is after end_year={params.end_year}")
-    if not (info.data_start <= params.start_year and params.end_year <= info.data_end):
-        raise ValueError(f"start_year-end_year={params.start_year}-{params.end_year}: vintage {params.vintage} "
-                         f"covers {info.data_start}-{info.data_end} only")
+    years_gap = coverage_gap(params.vintage, [], params.start_year, params.end_year)
+    if years_gap:
+        raise ValueError(f"start_year-end_year={params.start_year}-{params.end_year}: {years_gap}")
     if not 1 <= params.window <= params.end_year - params.start_year + 1:
         raise ValueError(f"window={params.window}: must be between 1 and the number of years in the period")
     first_fitted = params.start_year + params.window - 1
@@ -78,46 +80,28 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: li
     rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
     if rows.empty:
         raise ValueError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
-    if info.suppliers is not None:
-        missing = [s for s in params.suppliers if s not in info.suppliers]
-        if missing or len(info.suppliers) < 2:
-            raise ValueError(f"vintage={params.vintage!r} holds only {info.suppliers_text} as suppliers; "
-                             f"it cannot give shares for {', '.join(params.suppliers)}")
-        return f"suppliers held in vintage {params.vintage} ({info.suppliers_text})"
-    if params.recipient not in complete_recipients:
+    supplier_gap = coverage_gap(params.vintage, list(params.suppliers), params.start_year, params.end_year)
+    if supplier_gap:
+        raise ValueError(f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for "
+                         f"{', '.join(params.suppliers)}")
+    if VINTAGES[params.vintage].suppliers is None and params.recipient not in complete_recipients:
         raise ValueError(f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it, so its "
                          "total imports are unknown; ingest a full SIPRI importer table for it first")
-    return "all suppliers"
+    return denominator_text(params.vintage)
 
 
-def share_series(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
-    """Shares per year and supplier from rolling ``window``-year sums.
-
-    Returns ``year, supplier, tiv, total, share``; ``year`` is the last year of
-    each window, ``share`` NaN where the window's total is zero. The denominator
-    is every supplier the vintage holds.
-    """
-    rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)].copy()
-    rows.loc[rows["supplier"] == "Soviet Union", "supplier"] = "Russia"
-    years = range(params.start_year, params.end_year + 1)
-    wide = rows.pivot_table(index="year", columns="supplier", values="tiv", aggfunc="sum").reindex(years, fill_value=0.0).fillna(0.0)
-    for supplier in params.suppliers:
-        if supplier not in wide:
-            wide[supplier] = 0.0
-    rolled = wide.rolling(params.window).sum().dropna(how="all")
-    total = rolled.sum(axis=1)
-    out = []
-    for supplier in params.suppliers:
-        share = np.where(total > 0, rolled[supplier] / total.where(total > 0, 1.0), np.nan)
-        out.append(pd.DataFrame({"year": rolled.index, "supplier": supplier, "tiv": rolled[supplier].to_numpy(),
-                                 "total": total.to_numpy(), "share": share}))
-    return pd.concat(out, ignore_index=True)
+def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
+    """The shares the models are fitted to: :func:`sinoiran.analysis.shares.supplier_shares` over rolling
+    ``window``-year sums (``year`` is each window's last year), with the denominator :func:`validate` reports."""
+    return supplier_shares(tiv, vintage=params.vintage, recipient=params.recipient, suppliers=params.suppliers,
+                           start=params.start_year, end=params.end_year, window=params.window, rolling=True,
+                           partial=True)
 
 
 def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str], *, n_boot: int = 2000) -> TrendRun:
     """Validate, then compute shares and fit every model for every supplier."""
     denominator = validate(params, tiv, complete_recipients)
-    shares = share_series(tiv, params)
+    shares = share_table(tiv, params)
     result = TrendRun(parameters=params, denominator=denominator, shares=shares)
     for supplier in params.suppliers:
         series = shares[shares["supplier"] == supplier]

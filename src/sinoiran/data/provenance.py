@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.tables import load_table, read_package
-from sinoiran.vintages import VINTAGES
+from sinoiran.data.tables import load_table, read_package
+from sinoiran.data.vintages import VINTAGES
 
 
 def tables_overview(directory: Path | None = None) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 """Build the project's tidy tables in ``data/`` from the raw exports.
 
-``build_tables`` reads the raw files named in :mod:`sinoiran.sources` and
+``build_tables`` reads the raw files named in :mod:`sinoiran.data.sources` and
 returns the tables; ``write_package`` writes them with ``datapackage.json``.
 Writing is all-or-nothing: every table is written to a scratch folder,
 read back and validated, and only then moved into place, so a failed build
@@ -9,7 +9,6 @@ never leaves ``data/`` half old, half new.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,13 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran import imf, mirror, registers, sipri
-from sinoiran.errors import InputError
-from sinoiran.claims_catalog import claims_table
-from sinoiran.events import events_table
-from sinoiran.names import NEIGHBOURS
-from sinoiran.schemas import TABLES, TableSpec, frictionless_schema, validate
-from sinoiran.sources import (
+from sinoiran.readers import imf, mirror, registers, sipri_tiv
+from sinoiran.base.errors import InputError
+from sinoiran.base.hashing import sha256
+from sinoiran.data.paper import claims_table
+from sinoiran.data.events import events_table
+from sinoiran.base.names import NEIGHBOURS
+from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
+from sinoiran.data.sources import (
     DOTS_WORKBOOKS,
     MIRROR,
     REGISTERS,
@@ -33,7 +33,7 @@ from sinoiran.sources import (
     TIV_TABLES,
     RawSource,
 )
-from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES
+from sinoiran.data.vintages import REGISTER_VINTAGES, VINTAGES
 
 #: Which raw files feed which table.
 TABLE_SOURCES: dict[str, list[RawSource]] = {
@@ -52,15 +52,6 @@ COMPILED = {
     "events": "Compiled by the project from the documents named in the 'source' column",
     "paper_claims": "Compiled by the project from the text of the paper being replicated (values as printed)",
 }
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 #: Recipients whose deliveries from *every* supplier are kept; for the others only
@@ -90,10 +81,10 @@ def build_tables(sources_dir: str | Path) -> dict[str, pd.DataFrame]:
 
     deliveries, totals = [], []
     for raw in TIV_TABLES:
-        table = sipri.read_tiv_table(_resolve(sources_dir, raw))
+        table = sipri_tiv.read_tiv_table(_resolve(sources_dir, raw))
         if table.default_vintage != raw.vintage:
             raise InputError(table.path, f"generated {table.generated}, expected vintage {raw.vintage}")
-        tidy = sipri.tidy(table, raw.vintage)
+        tidy = sipri_tiv.tidy(table, raw.vintage)
         deliveries.append(tidy[in_scope(tidy)])
         tot = table.totals.copy()
         tot.insert(0, "vintage", raw.vintage)
@@ -230,7 +221,7 @@ def write_package(tables: dict[str, pd.DataFrame], out_dir: str | Path, sources_
             write_csv(tables[name], scratch / spec.path)
         # Read back through the same loader the chapters use, so what is
         # written is exactly what will validate on read.
-        from sinoiran.tables import read_table_file
+        from sinoiran.data.tables import read_table_file
 
         for spec in TABLES.values():
             read_table_file(scratch / spec.path, spec)

@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sinoiran.tables import PROJECT_ROOT
+from sinoiran.base.paths import PROJECT_ROOT
 
 IGNORED = (".venv", "_build", ".git", "__pycache__", "*.pyc", ".pytest_cache", ".hypothesis")
 
@@ -33,7 +33,7 @@ def copy_env(project: Path) -> dict[str, str]:
 
 def change_one_table(project: Path) -> str:
     """A valid change to a data table: reverse the rows of events.csv and record its new sha256 (returned)."""
-    from sinoiran.build import sha256
+    from sinoiran.base.hashing import sha256
 
     path = project / "data" / "events.csv"
     header, *rows = path.read_text().splitlines()

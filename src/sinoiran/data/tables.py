@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.errors import InputError
-from sinoiran.schemas import TABLES, TableSpec, read_dtypes, validate
-from sinoiran.vintages import REGISTER_VINTAGES, check_vintage
+from sinoiran.base.errors import InputError
+from sinoiran.base.hashing import sha256
+from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.data.schemas import TABLES, TableSpec, read_dtypes, validate
+from sinoiran.data.vintages import REGISTER_VINTAGES, check_vintage
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def data_dir() -> Path:
@@ -84,7 +86,6 @@ def read_package(directory: Path | None = None) -> dict:
 
 def verify_checksum(directory: Path, resource: dict) -> None:
     """Raise :class:`InputError` if a table's bytes differ from the recorded sha256."""
-    from sinoiran.build import sha256
 
     path = Path(directory) / resource["path"]
     if not path.exists():
@@ -186,3 +187,23 @@ __all__ = [
     "register_deals",
     "tiv_deliveries",
 ]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The validated tables the claims ledger reads (each as its loader returns it)."""
+
+    tiv: pd.DataFrame
+    register: pd.DataFrame
+    dots: pd.DataFrame
+    events: pd.DataFrame
+
+
+def load_inputs(directory: Path | None = None) -> Inputs:
+    """Load (checksum- and schema-checked) the tables the claims ledger needs."""
+    return Inputs(
+        tiv=tiv_deliveries(directory=directory),
+        register=register_deals(directory=directory),
+        dots=dots_trade(directory=directory),
+        events=events(directory=directory),
+    )

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.errors import InputError
-from sinoiran.names import canonical_country
+from sinoiran.base.errors import InputError
+from sinoiran.base.names import canonical_country
 
 #: Columns of the item-level mirror table.
 ITEM_COLUMNS = ["supplier", "recipient", "year", "designation", "description", "number", "tiv"]

@@ -1,7 +1,7 @@
 """Helpers for chapters: glue values into the prose, display tables and figures.
 
 Every number these helpers store is rounded by the precision policy of
-:mod:`sinoiran.precision`, so that stored outputs reproduce on any machine;
+:mod:`sinoiran.base.precision`, so that stored outputs reproduce on any machine;
 figures are kept under test by what they show (:func:`figure_content`), not by
 their pixels.
 """
@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from myst_nb import glue
 
-from sinoiran.precision import PRECISION, Precision, as_python, stored
+from sinoiran.base.precision import PRECISION, Precision, as_python, stored
+from sinoiran.claims import for_display, verdict_summary
 
 
 
@@ -211,13 +212,12 @@ def number_text(value) -> str:
 
 def glue_claims(ledger, claim_ids: list[str]) -> None:
     """Glue each claim's verdict summary as ``v_<ID with underscores>`` for the prose."""
-    from sinoiran.claims import verdict_summary
-
     for claim_id in claim_ids:
         glue_text("v_" + claim_id.replace("-", "_"), verdict_summary(ledger, claim_id))
 
 
 def verdict_rows(ledger, claim_ids: list[str], uuid: str):
     """The ledger rows of some claims (id, vintage, printed and recomputed value, verdict), coloured by verdict."""
-    rows = ledger[ledger["claim_id"].isin(claim_ids)][["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
+    shown = for_display(ledger[ledger["claim_id"].isin(claim_ids)])
+    rows = shown[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
     return style_verdicts(rows, uuid=uuid, columns=["verdict"])

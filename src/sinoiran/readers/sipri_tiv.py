@@ -35,8 +35,8 @@ from typing import Literal
 
 import pandas as pd
 
-from sinoiran.errors import InputError
-from sinoiran.names import canonical_country
+from sinoiran.base.errors import InputError
+from sinoiran.base.names import canonical_country
 
 Orientation = Literal["by-supplier", "by-recipient"]
 
@@ -154,7 +154,7 @@ def _parse_value(path: Path, cell: str, *, column: str, row: int) -> float | Non
 def read_tiv_table(path: str | Path) -> TivTable:
     """Parse a SIPRI TIV table of any supported layout.
 
-    Raises :class:`~sinoiran.errors.InputError` naming file, column and row for
+    Raises :class:`~sinoiran.base.errors.InputError` naming file, column and row for
     anything it cannot read unambiguously: a missing or empty file, no year
     header, no generation date, a country it cannot identify, a year outside
     the range in the title, a non-numeric or negative value, a truncated row,

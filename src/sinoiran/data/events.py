@@ -84,3 +84,21 @@ def events_table() -> pd.DataFrame:
     """The events as a table sorted by date (``date`` as an ISO string)."""
     frame = pd.DataFrame.from_records(_EVENTS, columns=EVENT_COLUMNS)
     return frame.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
+
+
+#: Calendar years attributed to each president (a year goes to whoever held office for most of it;
+#: presidents took office in early August).
+PRESIDENCIES: dict[str, tuple[int, int]] = {
+    "Rafsanjani": (1990, 1997),
+    "Khatami": (1998, 2005),
+    "Ahmadinejad": (2006, 2013),
+}
+
+
+def event_month(events: pd.DataFrame, event_id: str) -> tuple[int, int]:
+    """(year, month) of an event in the events table."""
+    row = events[events["event_id"] == event_id]
+    if row.empty:
+        raise KeyError(f"no event {event_id!r} in the events table")
+    date = row["date"].iloc[0]
+    return date.year, date.month

@@ -1,227 +1,45 @@
-"""Recompute the paper's claims from the source tables, in every vintage, with a verdict.
+"""One evaluator per claim of the paper: each applies the analysis stage's functions in every vintage
+the claim can be tested in and returns ledger rows with a verdict.
 
-The module has two layers:
-
-* **check kinds**, small pure functions on the tables (:func:`period_sum`,
-  :func:`period_mean`, :func:`supplier_ranking`, :func:`joint_share`,
-  :func:`coefficient_of_variation`, :func:`event_month`, :func:`register_records`,
-  and the verdict rules :func:`relative_verdict` and :func:`arithmetic_verdict`);
-* one **evaluator per claim** (registered in ``EVALUATORS``), which applies
-  those checks in every vintage the claim can be tested in and returns ledger
-  rows.
-
-TIV amounts are in millions of SIPRI TIV; the paper prints them as US dollars,
-and the ledger compares the numbers as printed while saying so in the unit.
+Evaluators are registered in ``EVALUATORS`` by claim ID. They take the loaded
+tables (:class:`sinoiran.data.tables.Inputs`) and never read a file. TIV
+amounts are in millions of SIPRI TIV; the paper prints them as US dollars, and
+the ledger compares the numbers as printed while saying so in the unit.
 Periods are inclusive calendar years.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Callable
 
-import numpy as np
-import pandas as pd
-
-from sinoiran.claims_catalog import BY_ID, CLAIM_IDS, Claim
-from sinoiran.names import NEIGHBOURS
-from sinoiran.vintages import REGISTER_VINTAGES, VINTAGES
-from sinoiran.precision import round_snapped, snap
-
-VERDICTS = (
-    "reproduced",
-    "differs",
-    "arithmetic-consistent",
-    "arithmetic-inconsistent",
-    "supported",
-    "not-supported",
-    "not-testable",
+from sinoiran.analysis.deals import listed_items_check, register_records
+from sinoiran.analysis.series import (
+    coefficient_of_variation,
+    period_change,
+    period_mean,
+    period_sum,
+    supplier_ranking,
+    yearly,
 )
-#: Verdicts that count as the paper being borne out.
-AGREEING = frozenset({"reproduced", "supported", "arithmetic-consistent"})
-TIV_VINTAGES: tuple[str, ...] = tuple(VINTAGES)
-REGISTER_LABELS: dict[str, str] = {f"register-{v}": v for v in REGISTER_VINTAGES}
-DOTS_LABEL = "dots-2022"
-NO_VINTAGE = "-"
-LEDGER_COLUMNS = [
-    "claim_id", "section", "kind", "vintage", "paper_value", "recomputed_value", "unit", "verdict",
-    "tolerance", "note", "reproduced_in",
-]
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The validated tables the checks read."""
-
-    tiv: pd.DataFrame
-    register: pd.DataFrame
-    dots: pd.DataFrame
-    events: pd.DataFrame
-
-
-def load_inputs(directory: Path | None = None) -> Inputs:
-    """Load (checksum- and schema-checked) the tables the ledger needs."""
-    from sinoiran import tables
-
-    return Inputs(
-        tiv=tables.tiv_deliveries(directory=directory),
-        register=tables.register_deals(directory=directory),
-        dots=tables.dots_trade(directory=directory),
-        events=tables.events(directory=directory),
-    )
-
-
-@dataclass
-class Row:
-    """One ledger row: a claim checked in one vintage (or once, where vintages do not apply)."""
-
-    claim_id: str
-    vintage: str
-    paper_value: float | str | None
-    recomputed_value: float | str | None
-    unit: str
-    verdict: str
-    tolerance: str
-    note: str
-
-    def __post_init__(self) -> None:
-        if self.verdict not in VERDICTS:
-            raise ValueError(f"{self.claim_id}: unknown verdict {self.verdict!r}")
-
-
-# --- verdict rules ---------------------------------------------------------------------------
-
-
-def relative_verdict(paper: float, value: float, tolerance: float) -> str:
-    """``reproduced`` if ``value`` is within ``tolerance`` (relative) of ``paper``, else ``differs``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("no recomputed value to compare")
-    return "reproduced" if abs(value - paper) <= tolerance * abs(paper) + 1e-12 else "differs"
-
-
-def arithmetic_verdict(printed: float, computed: float, decimals: int) -> str:
-    """Consistent if ``computed`` rounds (half away from zero) to ``printed`` at ``decimals`` places."""
-    scale = 10**decimals
-    rounded = math.floor(abs(computed) * scale + 0.5) / scale * (1 if computed >= 0 else -1)
-    return "arithmetic-consistent" if math.isclose(rounded, printed, abs_tol=1e-9) else "arithmetic-inconsistent"
-
-
-def tolerance_text(claim: Claim) -> str:
-    """The tolerance as shown in the ledger."""
-    if claim.tolerance is not None:
-        return f"±{claim.tolerance:.0%} relative ({claim.tolerance_reason})"
-    return claim.tolerance_reason or "-"
-
-
-# --- check kinds on the tables ----------------------------------------------------------------
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    """'2005-2011' -> (2005, 2011); '2011' -> (2011, 2011)."""
-    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
-    if not match:
-        raise ValueError(f"not a period: {text!r}")
-    start = int(match[1])
-    return start, int(match[2] or start)
-
-
-def coverage_gap(vintage: str, suppliers: list[str] | None, start: int, end: int) -> str | None:
-    """Why ``vintage`` cannot answer for these suppliers and years, or None if it can.
-
-    ``suppliers=None`` asks for all suppliers (a total, a share, a ranking).
-    """
-    info = VINTAGES[vintage]
-    if start < info.data_start or end > info.data_end:
-        return f"vintage {vintage} covers {info.data_start}-{info.data_end} only"
-    if suppliers is None and info.suppliers is not None:
-        return f"vintage {vintage} holds only {info.suppliers_text} as suppliers, so no total over all suppliers"
-    if suppliers is not None and info.suppliers is not None:
-        missing = [s for s in suppliers if s not in info.suppliers]
-        if missing:
-            return f"vintage {vintage} does not hold {', '.join(missing)} as a supplier"
-    return None
-
-
-def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> pd.Series:
-    """Yearly deliveries (millions of TIV) indexed by year; 0 for covered years without delivery, NaN outside.
-
-    The same result as :func:`sinoiran.series.annual_deliveries` for one series, computed with
-    plain array masks because the ledger asks for it about a hundred times.
-    """
-    info = VINTAGES[vintage]
-    mask = ((tiv["vintage"].to_numpy() == vintage) & (tiv["supplier"].to_numpy() == supplier)
-            & (tiv["recipient"].to_numpy() == recipient))
-    years = tiv["year"].to_numpy()[mask]
-    values = tiv["tiv"].to_numpy(dtype=float)[mask]
-    index = np.arange(start, end + 1)
-    out = np.zeros(len(index))
-    np.add.at(out, years[(years >= start) & (years <= end)] - start, values[(years >= start) & (years <= end)])
-    covered = np.array([info.covers(supplier, int(y)) for y in index])
-    return pd.Series(np.where(covered, out, np.nan), index=pd.Index(index, name="year"), name="tiv")
-
-
-def period_sum(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> float:
-    """Total deliveries over ``start..end`` in millions of TIV; NaN if the vintage does not cover them all."""
-    values = yearly(tiv, vintage, supplier, recipient, start, end)
-    return float(values.sum()) if values.notna().all() else math.nan
-
-
-def period_mean(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> float:
-    """Mean yearly deliveries over ``start..end`` in millions of TIV per year (NaN if not covered)."""
-    return period_sum(tiv, vintage, supplier, recipient, start, end) / (end - start + 1)
-
-
-def supplier_ranking(tiv: pd.DataFrame, vintage: str, recipient: str, start: int, end: int) -> pd.Series:
-    """Deliveries to ``recipient`` by supplier over ``start..end`` (millions of TIV), largest first."""
-    rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)]
-    totals = rows.groupby("supplier")["tiv"].sum()
-    return totals.sort_values(ascending=False, kind="stable")
-
-
-def joint_share(tiv: pd.DataFrame, vintage: str, suppliers: list[str], recipient: str, start: int, end: int) -> float:
-    """Share (percent) of ``suppliers`` together in all deliveries to ``recipient`` over the period."""
-    ranking = supplier_ranking(tiv, vintage, recipient, start, end)
-    # Correctly rounded sums (fsum), so that a supplier set that holds every
-    # delivery gets exactly 100 percent whatever the order of summation.
-    total = math.fsum(ranking)
-    if total == 0:
-        raise ValueError(f"no deliveries to {recipient} in {start}-{end} in vintage {vintage}: share undefined")
-    return 100 * (math.fsum(ranking.reindex(suppliers).fillna(0)) / total)
-
-
-def coefficient_of_variation(values: pd.Series) -> float:
-    """Population standard deviation over mean (unitless); NaN for an all-zero series."""
-    mean = float(np.mean(values))
-    return math.nan if mean == 0 else float(np.std(values) / mean)
-
-
-def event_month(events: pd.DataFrame, event_id: str) -> tuple[int, int]:
-    """(year, month) of an event in the events table."""
-    row = events[events["event_id"] == event_id]
-    if row.empty:
-        raise KeyError(f"no event {event_id!r} in the events table")
-    date = row["date"].iloc[0]
-    return date.year, date.month
-
-
-def register_records(register: pd.DataFrame, vintage: str, supplier: str, pattern: str, field: str = "designation") -> pd.DataFrame:
-    """Deals of one register vintage from ``supplier`` whose ``field`` matches ``pattern`` (regex, case-insensitive)."""
-    deals = register[(register["vintage"] == vintage) & (register["supplier"] == supplier)]
-    return deals[deals[field].str.contains(pattern, case=False, regex=True, na=False)]
-
-
-def dots_value(dots: pd.DataFrame, reporter: str, partner: str, flow: str, year: int) -> tuple[float, bool]:
-    """(US$ million, estimated flag) of one DOTS cell."""
-    row = dots[(dots["reporter"] == reporter) & (dots["partner"] == partner) & (dots["flow"] == flow) & (dots["year"] == year)]
-    if row.empty:
-        raise KeyError(f"no DOTS value for {reporter}->{partner} {flow} {year}")
-    return float(row["value_usd_m"].iloc[0]), bool(row["estimated"].iloc[0])
-
-
-# --- evaluators -------------------------------------------------------------------------------
+from sinoiran.analysis.shares import supplier_shares
+from sinoiran.analysis.trade import dots_value
+from sinoiran.base.names import NEIGHBOURS
+from sinoiran.base.precision import round_snapped, snap
+from sinoiran.claims.rules import (
+    DOTS_LABEL,
+    NO_VINTAGE,
+    REGISTER_LABELS,
+    TIV_VINTAGES,
+    Row,
+    arithmetic_verdict,
+    relative_verdict,
+    split_value,
+    tolerance_text,
+)
+from sinoiran.data.events import PRESIDENCIES, event_month
+from sinoiran.data.paper import BY_ID, LISTED_BOATS, LISTED_ITEMS, PAPER_DATES, Claim, ListedItem, parse_period
+from sinoiran.data.tables import Inputs
+from sinoiran.data.vintages import coverage_gap
 
 Evaluator = Callable[[Claim, Inputs], list[Row]]
 EVALUATORS: dict[str, Evaluator] = {}
@@ -240,9 +58,13 @@ def evaluator(*claim_ids: str):
     return register
 
 
-def _row(claim: Claim, vintage: str, value, verdict: str, note: str, paper=None) -> Row:
-    return Row(claim.claim_id, vintage, claim.value if paper is None else paper, value, claim.unit, verdict,
-               tolerance_text(claim), note)
+def _row(claim: Claim, vintage: str, value: float | str | None, verdict: str, note: str,
+         paper: float | str | None = None) -> Row:
+    """A ledger row; ``paper`` defaults to the claim's printed number. Text values go to the text columns."""
+    paper_value, paper_text = split_value(claim.value if paper is None else paper)
+    recomputed_value, recomputed_text = split_value(value)
+    return Row(claim.claim_id, vintage, paper_value, paper_text, recomputed_value, recomputed_text, claim.unit,
+               verdict, tolerance_text(claim), note)
 
 
 def _not_testable(claim: Claim, vintage: str, why: str) -> Row:
@@ -330,22 +152,15 @@ def _postcw(claim: Claim, inputs: Inputs) -> list[Row]:
 
     def check(vintage: str) -> tuple[float, str, str]:
         ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
-        share = joint_share(inputs.tiv, vintage, ["Russia", "China"], "Iran", start, end)
+        block = supplier_shares(inputs.tiv, vintage=vintage, recipient="Iran", suppliers=["Russia", "China"],
+                                start=start, end=end, window=end - start + 1)
+        share = 100 * float(block["share"].sum())
         top_two = set(ranking.index[:2]) == {"Russia", "China"}
         verdict = "supported" if top_two and share >= 50 else "not-supported"
         return round_snapped(share, 1), verdict, (f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
                                           f"top two suppliers: {', '.join(ranking.index[:2])}.")
 
     return _vintage_rows(claim, None, start, end, check)
-
-
-#: Calendar years attributed to each president (a year goes to whoever held office for most of it;
-#: presidents took office in early August).
-PRESIDENCIES: dict[str, tuple[int, int]] = {
-    "Rafsanjani": (1990, 1997),
-    "Khatami": (1998, 2005),
-    "Ahmadinejad": (2006, 2013),
-}
 
 
 @evaluator("CTX-HASHEMI-KHATAMI")
@@ -361,7 +176,9 @@ def _hashemi_khatami(claim: Claim, inputs: Inputs) -> list[Row]:
         for president in ("Rafsanjani", "Khatami"):
             start, end = PRESIDENCIES[president]
             ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
-            share = joint_share(inputs.tiv, vintage, ["China"], "Iran", start, end)
+            block = supplier_shares(inputs.tiv, vintage=vintage, recipient="Iran", suppliers=["China"],
+                                    start=start, end=end, window=end - start + 1)
+            share = 100 * float(block["share"].iloc[0])
             rank = list(ranking.index).index("China") + 1 if "China" in ranking.index else None
             ok = ok and rank is not None and rank <= 2
             shares.append(share)
@@ -488,17 +305,10 @@ def _chn_largest(claim: Claim, inputs: Inputs) -> list[Row]:
     return _ranking_rows(claim, inputs, "China")
 
 
-def russian_decline(tiv: pd.DataFrame, vintage: str) -> tuple[float, float, float]:
-    """(mean 2005-2007, mean 2008-2011, percent drop) of Russia's deliveries to Iran, millions of TIV per year."""
-    before = period_mean(tiv, vintage, "Russia", "Iran", 2005, 2007)
-    after = period_mean(tiv, vintage, "Russia", "Iran", 2008, 2011)
-    return before, after, 100 * (1 - after / before)
-
-
 @evaluator("MAIN-RUS-DECLINE")
 def _rus_decline(claim: Claim, inputs: Inputs) -> list[Row]:
     def check(vintage: str) -> tuple[float, str, str]:
-        before, after, _ = russian_decline(inputs.tiv, vintage)
+        before, after, _ = period_change(inputs.tiv, vintage, "Russia", "Iran", (2005, 2007), (2008, 2011))
         verdict = "supported" if after < 0.5 * before else "not-supported"
         return round_snapped(after / before, 3), verdict, (f"Ratio of the 2008-2011 mean ({snap(after):.1f}) to the 2005-2007 "
                                                    f"mean ({snap(before):.1f}), millions of TIV per year.")
@@ -516,20 +326,10 @@ def _rus_drop(claim: Claim, inputs: Inputs) -> list[Row]:
                  f"{snap(3 * before_p + 4 * after_p):.0f} against the printed {snap(BY_ID['MAIN-RUS-SUM'].value):.0f}.")]
 
     def compute(vintage: str) -> tuple[float, str]:
-        before, after, drop = russian_decline(inputs.tiv, vintage)
+        before, after, drop = period_change(inputs.tiv, vintage, "Russia", "Iran", (2005, 2007), (2008, 2011))
         return drop, f"1 - mean 2008-2011 ({snap(after):.1f}) / mean 2005-2007 ({snap(before):.1f}), percent."
 
     return rows + _amount_rows(claim, compute, ["Russia"], 2005, 2011)
-
-
-#: The paper's dates: (event id, year, month, how the paper puts it).
-PAPER_DATES: list[tuple[str, int, int, str]] = [
-    ("unsc-1737", 2006, 12, "Resolution 1737: December 2006"),
-    ("eu-2007-140", 2007, 2, "EU measures: February 2007"),
-    ("unsc-1747", 2007, 3, "Resolution 1747: March 2007 ('March of the same year')"),
-    ("unsc-1803", 2008, 3, "Resolution 1803: March 2008"),
-    ("unsc-1929", 2010, 6, "Resolution 1929: June 2010"),
-]
 
 
 @evaluator("MAIN-UNSC-DATES")
@@ -560,63 +360,6 @@ def _s300(claim: Claim, inputs: Inputs) -> list[Row]:
             + "; ".join(records) + ".")
     return [_row(claim, NO_VINTAGE, f"{day:02d}/{month:02d}/{year}", "reproduced" if ok else "differs", note,
                  paper=claim.paper_value)]
-
-
-@dataclass(frozen=True)
-class ListedItem:
-    """An item the paper lists, whether SIPRI covers it, and how to find it in a register."""
-
-    item: str
-    covered: bool
-    coverage_note: str
-    designation_pattern: str | None = None
-    description_pattern: str | None = None
-
-
-#: The items of MAIN-ITEMS. SIPRI covers major conventional weapons: it excludes small arms and
-#: light weapons, ammunition (rockets and shells as munitions), mines and components such as
-#: parts for improvised explosive devices; artillery and mortars count from 100 mm calibre.
-LISTED_ITEMS: list[ListedItem] = [
-    ListedItem("C-802 anti-ship missile", True, "guided missile: covered", r"C-802"),
-    ListedItem("HN-5 portable SAM", True, "portable SAM: covered", r"HN-5"),
-    ListedItem("107mm rockets", False, "rockets are munitions (only their launchers, e.g. Type-63 MRL, are covered)"),
-    ListedItem("60mm and 82mm mortars", False, "below SIPRI's 100 mm artillery threshold"),
-    ListedItem("rocket-propelled grenades", False, "light weapons: not covered"),
-    ListedItem("anti-aircraft guns", True, "covered (air-defence guns)", None, r"anti-aircraft gun|AA gun|SPAAG"),
-    ListedItem("landmines", False, "mines: not covered"),
-    ListedItem("large-calibre sniper rifles", False, "small arms: not covered"),
-    ListedItem("armour-piercing rounds", False, "ammunition: not covered"),
-    ListedItem("roadside-bomb components", False, "components for improvised devices: not covered"),
-]
-
-#: The boats and submarines of MAIN-BOATS and how they are described in the registers.
-LISTED_BOATS: list[ListedItem] = [
-    ListedItem("speed boats / fast attack craft", True, "FAC and missile boats are covered", None, r"\bFAC\b|missile boat|patrol"),
-    ListedItem("midget submarines", True, "submarines are covered", None, r"submarine"),
-]
-
-
-def listed_items_check(register: pd.DataFrame, items: list[ListedItem], supplier: str = "China",
-                       period: tuple[int, int] = (2005, 2013)) -> pd.DataFrame:
-    """Per item and register vintage: in coverage?, records found, with deliveries in ``period``?"""
-    rows = []
-    for label, vintage in REGISTER_LABELS.items():
-        for item in items:
-            if not item.covered:
-                rows.append({"item": item.item, "register": label, "in_coverage": False, "records": "",
-                             "delivered_in_period": False, "note": item.coverage_note})
-                continue
-            found = pd.concat([
-                register_records(register, vintage, supplier, item.designation_pattern) if item.designation_pattern else register.iloc[0:0],
-                register_records(register, vintage, supplier, item.description_pattern, "description") if item.description_pattern else register.iloc[0:0],
-            ]).drop_duplicates()
-            in_period = found[(found["delivery_last"] >= period[0]) & (found["delivery_first"] <= period[1])]
-            described = ", ".join(
-                f"{r.designation} ({r.delivery_first}-{r.delivery_last})" for r in found.itertuples()
-            )
-            rows.append({"item": item.item, "register": label, "in_coverage": True, "records": described,
-                         "delivered_in_period": not in_period.empty, "note": item.coverage_note})
-    return pd.DataFrame(rows)
 
 
 def _register_claim(items: list[ListedItem], need_period: bool) -> Evaluator:
@@ -714,111 +457,3 @@ def _continuity(claim: Claim, inputs: Inputs) -> list[Row]:
             + (f"; none in {', '.join(missing)}" if missing else "") + ".")
 
     return _vintage_rows(claim, ["China"], start, end, check)
-
-
-# --- the ledger -------------------------------------------------------------------------------
-
-
-def ledger_labels() -> list[str]:
-    """Every vintage label a ledger row can carry."""
-    return [*TIV_VINTAGES, *REGISTER_LABELS, f"{DOTS_LABEL}/China", f"{DOTS_LABEL}/Iran", NO_VINTAGE]
-
-
-def ledger(inputs: Inputs | None = None, vintage: str = "all") -> pd.DataFrame:
-    """The claims ledger: one row per claim and vintage where it applies.
-
-    ``vintage='all'`` gives every row; a label keeps that vintage's rows plus
-    the rows that do not depend on a vintage (``'-'``), so every claim checked
-    in that vintage or independently of vintages appears once.
-    """
-    missing = [c for c in CLAIM_IDS if c not in EVALUATORS]
-    if missing:
-        raise RuntimeError(f"claims without an evaluator: {', '.join(missing)}")
-    labels = ledger_labels()
-    if vintage != "all" and vintage not in labels and vintage != DOTS_LABEL:
-        raise ValueError(f"unknown vintage {vintage!r}; choose 'all' or one of: {', '.join(labels)}")
-    inputs = inputs or load_inputs()
-    rows = [asdict(row) for claim_id in CLAIM_IDS for row in EVALUATORS[claim_id](BY_ID[claim_id], inputs)]
-    frame = pd.DataFrame(rows)
-    frame["section"] = frame["claim_id"].map(lambda c: BY_ID[c].section)
-    frame["kind"] = frame["claim_id"].map(lambda c: BY_ID[c].kind)
-    agreeing = frame[frame["verdict"].isin(AGREEING) & frame["vintage"].ne(NO_VINTAGE)]
-    reproduced_in = agreeing.groupby("claim_id")["vintage"].agg(lambda v: ", ".join(v))
-    frame["reproduced_in"] = frame["claim_id"].map(reproduced_in).fillna("")
-    frame.loc[frame["vintage"].eq(NO_VINTAGE) & frame["reproduced_in"].eq("") & frame["verdict"].isin(AGREEING),
-              "reproduced_in"] = "(not vintage-dependent)"
-    if vintage != "all":
-        keep = frame["vintage"].eq(NO_VINTAGE) | frame["vintage"].eq(vintage) | frame["vintage"].str.startswith(vintage + "/")
-        frame = frame[keep]
-    return frame[LEDGER_COLUMNS].reset_index(drop=True)
-
-
-def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Verdicts per vintage: rows are vintages, columns verdicts, values counts."""
-    counts = frame.groupby(["vintage", "verdict"]).size().unstack(fill_value=0)
-    return counts.reindex(columns=[v for v in VERDICTS if v in counts.columns])
-
-
-def vintage_matrix(frame: pd.DataFrame) -> pd.DataFrame:
-    """For the SIPRI TIV claims: claim by vintage, the verdict in each cell."""
-    tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
-    matrix = tiv_rows.pivot(index="claim_id", columns="vintage", values="verdict")
-    order = [c for c in CLAIM_IDS if c in matrix.index]
-    return matrix.reindex(index=order, columns=list(TIV_VINTAGES))
-
-
-def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
-    """For each SIPRI amount claim (sum/mean/ratio with a printed number): paper value,
-    the smallest and largest recomputed value across TIV vintages, the vintages that
-    reproduce it, and how far the nearest vintage lies from the printed value
-    (percent of the printed value; negative = below it)."""
-    rows = []
-    tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
-    for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
-        claim = BY_ID[claim_id]
-        values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
-        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic"):
-            continue
-        nearest = values.iloc[(values - claim.value).abs().argmin()]
-        rows.append({
-            "claim_id": claim_id,
-            "paper": claim.value,
-            "lowest": float(values.min()),
-            "highest": float(values.max()),
-            "vintages": len(values),
-            "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
-            # Signed distance of the nearest release from the printed value, relative to the
-            # printed value: the same basis as the tolerance.
-            "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
-        })
-    return pd.DataFrame(rows)
-
-
-def verdict_summary(frame: pd.DataFrame, claim_id: str) -> str:
-    """One line per claim: its verdicts grouped by vintage, e.g. 'differs (2016, 2022); not-testable (2007)'."""
-    rows = frame[frame["claim_id"] == claim_id]
-    if rows.empty:
-        raise KeyError(f"claim {claim_id!r} is not in the ledger")
-    parts = []
-    for verdict in VERDICTS:
-        vintages = rows.loc[rows["verdict"] == verdict, "vintage"].tolist()
-        if vintages:
-            where = ", ".join(v for v in vintages if v != NO_VINTAGE)
-            parts.append(f"{verdict} ({where})" if where else verdict)
-    return "; ".join(parts)
-
-
-def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per claim: how many vintages agree with the paper, disagree, or cannot test it, and the summary line."""
-    rows = []
-    for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
-        sub = frame[frame["claim_id"] == claim_id]
-        rows.append({
-            "claim_id": claim_id,
-            "section": BY_ID[claim_id].section,
-            "agree": int(sub["verdict"].isin(AGREEING).sum()),
-            "disagree": int(sub["verdict"].isin({"differs", "not-supported", "arithmetic-inconsistent"}).sum()),
-            "not testable": int((sub["verdict"] == "not-testable").sum()),
-            "verdicts": verdict_summary(frame, claim_id),
-        })
-    return pd.DataFrame(rows)

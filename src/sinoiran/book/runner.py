@@ -30,7 +30,7 @@ from pathlib import Path
 
 import yaml
 
-from sinoiran.tables import PROJECT_ROOT
+from sinoiran.base.paths import PROJECT_ROOT
 
 #: Inputs every chapter depends on besides its own code cells.
 DEPENDENCIES = ("data", "src/sinoiran", "requirements.txt")

@@ -1,0 +1,142 @@
+"""The claims ledger: every claim in every vintage with its verdict, and the summaries the book shows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pandas as pd
+
+from sinoiran.claims.evaluators import EVALUATORS
+from sinoiran.claims.rules import (
+    AGREEING,
+    DISAGREEING,
+    DOTS_LABEL,
+    NO_VINTAGE,
+    REGISTER_LABELS,
+    TIV_VINTAGES,
+    VERDICTS,
+    display_value,
+)
+from sinoiran.data.paper import BY_ID, CLAIM_IDS
+from sinoiran.data.tables import Inputs
+
+LEDGER_COLUMNS = [
+    "claim_id", "section", "kind", "vintage", "paper_value", "paper_text", "recomputed_value", "recomputed_text",
+    "unit", "verdict", "tolerance", "note", "reproduced_in",
+]
+
+
+def ledger_labels() -> list[str]:
+    """Every vintage label a ledger row can carry."""
+    return [*TIV_VINTAGES, *REGISTER_LABELS, f"{DOTS_LABEL}/China", f"{DOTS_LABEL}/Iran", NO_VINTAGE]
+
+
+def ledger(inputs: Inputs, vintage: str = "all") -> pd.DataFrame:
+    """The claims ledger: one row per claim and vintage where it applies.
+
+    ``inputs`` are the loaded tables (:func:`sinoiran.data.tables.load_inputs`).
+    ``vintage='all'`` gives every row; a label keeps that vintage's rows plus
+    the rows that do not depend on a vintage (``'-'``), so every claim checked
+    in that vintage or independently of vintages appears once. Columns:
+    ``LEDGER_COLUMNS``; values are numbers with a text beside them
+    (:class:`sinoiran.claims.rules.Row`).
+    """
+    missing = [c for c in CLAIM_IDS if c not in EVALUATORS]
+    if missing:
+        raise RuntimeError(f"claims without an evaluator: {', '.join(missing)}")
+    labels = ledger_labels()
+    if vintage != "all" and vintage not in labels and vintage != DOTS_LABEL:
+        raise ValueError(f"unknown vintage {vintage!r}; choose 'all' or one of: {', '.join(labels)}")
+    rows = [asdict(row) for claim_id in CLAIM_IDS for row in EVALUATORS[claim_id](BY_ID[claim_id], inputs)]
+    frame = pd.DataFrame(rows)
+    frame["section"] = frame["claim_id"].map(lambda c: BY_ID[c].section)
+    frame["kind"] = frame["claim_id"].map(lambda c: BY_ID[c].kind)
+    agreeing = frame[frame["verdict"].isin(AGREEING) & frame["vintage"].ne(NO_VINTAGE)]
+    reproduced_in = agreeing.groupby("claim_id")["vintage"].agg(lambda v: ", ".join(v))
+    frame["reproduced_in"] = frame["claim_id"].map(reproduced_in).fillna("")
+    frame.loc[frame["vintage"].eq(NO_VINTAGE) & frame["reproduced_in"].eq("") & frame["verdict"].isin(AGREEING),
+              "reproduced_in"] = "(not vintage-dependent)"
+    if vintage != "all":
+        keep = frame["vintage"].eq(NO_VINTAGE) | frame["vintage"].eq(vintage) | frame["vintage"].str.startswith(vintage + "/")
+        frame = frame[keep]
+    return frame[LEDGER_COLUMNS].reset_index(drop=True)
+
+
+def verdict_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Verdicts per vintage: rows are vintages, columns verdicts, values counts."""
+    counts = frame.groupby(["vintage", "verdict"]).size().unstack(fill_value=0)
+    return counts.reindex(columns=[v for v in VERDICTS if v in counts.columns])
+
+
+def vintage_matrix(frame: pd.DataFrame) -> pd.DataFrame:
+    """For the SIPRI TIV claims: claim by vintage, the verdict in each cell."""
+    tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
+    matrix = tiv_rows.pivot(index="claim_id", columns="vintage", values="verdict")
+    order = [c for c in CLAIM_IDS if c in matrix.index]
+    return matrix.reindex(index=order, columns=list(TIV_VINTAGES))
+
+
+def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
+    """For each SIPRI amount claim (sum/mean/ratio with a printed number): paper value,
+    the smallest and largest recomputed value across TIV vintages, the vintages that
+    reproduce it, and how far the nearest vintage lies from the printed value
+    (percent of the printed value; negative = below it)."""
+    rows = []
+    tiv_rows = frame[frame["vintage"].isin(TIV_VINTAGES)]
+    for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
+        claim = BY_ID[claim_id]
+        values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
+        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic"):
+            continue
+        nearest = values.iloc[(values - claim.value).abs().argmin()]
+        rows.append({
+            "claim_id": claim_id,
+            "paper": claim.value,
+            "lowest": float(values.min()),
+            "highest": float(values.max()),
+            "vintages": len(values),
+            "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
+            # Signed distance of the nearest release from the printed value, relative to the
+            # printed value: the same basis as the tolerance.
+            "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_summary(frame: pd.DataFrame, claim_id: str) -> str:
+    """One line per claim: its verdicts grouped by vintage, e.g. 'differs (2016, 2022); not-testable (2007)'."""
+    rows = frame[frame["claim_id"] == claim_id]
+    if rows.empty:
+        raise KeyError(f"claim {claim_id!r} is not in the ledger")
+    parts = []
+    for verdict in VERDICTS:
+        vintages = rows.loc[rows["verdict"] == verdict, "vintage"].tolist()
+        if vintages:
+            where = ", ".join(v for v in vintages if v != NO_VINTAGE)
+            parts.append(f"{verdict} ({where})" if where else verdict)
+    return "; ".join(parts)
+
+
+def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per claim: how many vintages agree with the paper, disagree, or cannot test it, and the summary line."""
+    rows = []
+    for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
+        sub = frame[frame["claim_id"] == claim_id]
+        rows.append({
+            "claim_id": claim_id,
+            "section": BY_ID[claim_id].section,
+            "agree": int(sub["verdict"].isin(AGREEING).sum()),
+            "disagree": int(sub["verdict"].isin(DISAGREEING).sum()),
+            "not testable": int((sub["verdict"] == "not-testable").sum()),
+            "verdicts": verdict_summary(frame, claim_id),
+        })
+    return pd.DataFrame(rows)
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ledger with each value's number and text joined into one column (``paper_value``,
+    ``recomputed_value``) for a reader; never for computation."""
+    shown = frame.copy()
+    for column in ("paper", "recomputed"):
+        shown[f"{column}_value"] = [display_value(n, t) for n, t in zip(frame[f"{column}_value"], frame[f"{column}_text"])]
+    return shown.drop(columns=["paper_text", "recomputed_text"])

@@ -1,0 +1,92 @@
+"""The verdict vocabulary, the verdict rules, and the ledger's row.
+
+A ledger row carries each value twice: a number (``paper_value``,
+``recomputed_value``; NaN where the value is not a number) and a text
+(``paper_text``, ``recomputed_text``; empty where it is), so that no column
+mixes floats and strings. :func:`display_value` joins them for display only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sinoiran.data.paper import Claim
+from sinoiran.data.vintages import REGISTER_LABELS, VINTAGES
+
+VERDICTS = (
+    "reproduced",
+    "differs",
+    "arithmetic-consistent",
+    "arithmetic-inconsistent",
+    "supported",
+    "not-supported",
+    "not-testable",
+)
+#: Verdicts that count as the paper being borne out.
+AGREEING = frozenset({"reproduced", "supported", "arithmetic-consistent"})
+#: Verdicts that count as the paper being contradicted.
+DISAGREEING = frozenset({"differs", "not-supported", "arithmetic-inconsistent"})
+TIV_VINTAGES: tuple[str, ...] = tuple(VINTAGES)
+DOTS_LABEL = "dots-2022"
+NO_VINTAGE = "-"
+
+
+@dataclass
+class Row:
+    """One ledger row: a claim checked in one vintage (or once, where vintages do not apply).
+
+    Values are numbers (NaN if not a number) with a text beside them ('' if the value is a number).
+    """
+
+    claim_id: str
+    vintage: str
+    paper_value: float
+    paper_text: str
+    recomputed_value: float
+    recomputed_text: str
+    unit: str
+    verdict: str
+    tolerance: str
+    note: str
+
+    def __post_init__(self) -> None:
+        if self.verdict not in VERDICTS:
+            raise ValueError(f"{self.claim_id}: unknown verdict {self.verdict!r}")
+
+
+def split_value(value: float | str | None) -> tuple[float, str]:
+    """(number, text) for a ledger value: a number keeps '' as text, a text gets NaN, None gets (NaN, '')."""
+    if value is None:
+        return math.nan, ""
+    if isinstance(value, str):
+        return math.nan, value
+    return float(value), ""
+
+
+def display_value(number: float, text: str) -> float | str | None:
+    """The value a reader sees: the number if there is one, else the text, else None (shown as a dash)."""
+    if number == number:  # not NaN
+        return number
+    return text or None
+
+
+def relative_verdict(paper: float, value: float, tolerance: float) -> str:
+    """``reproduced`` if ``value`` is within ``tolerance`` (relative) of ``paper``, else ``differs``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise ValueError("no recomputed value to compare")
+    return "reproduced" if abs(value - paper) <= tolerance * abs(paper) + 1e-12 else "differs"
+
+
+def arithmetic_verdict(printed: float, computed: float, decimals: int) -> str:
+    """Consistent if ``computed`` rounds (half away from zero) to ``printed`` at ``decimals`` places."""
+    scale = 10**decimals
+    rounded = math.floor(abs(computed) * scale + 0.5) / scale * (1 if computed >= 0 else -1)
+    return "arithmetic-consistent" if math.isclose(rounded, printed, abs_tol=1e-9) else "arithmetic-inconsistent"
+
+
+def tolerance_text(claim: Claim) -> str:
+    """The tolerance as shown in the ledger."""
+    if claim.tolerance is not None:
+        return f"±{claim.tolerance:.0%} relative ({claim.tolerance_reason})"
+    return claim.tolerance_reason or "-"

@@ -1,0 +1,89 @@
+"""The package's layout shows the pipeline, and imports run one way.
+
+Stages, in the order data flows: base, readers, data, analysis, claims, book;
+the command line sits on top. A module may import from its own stage or an
+earlier one, never from a later one (function-level imports included).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "src" / "sinoiran"
+STAGES = ("base", "readers", "data", "analysis", "claims", "book")
+TOP = len(STAGES)  # cli.py, __main__.py, __init__.py
+
+
+def stage_of(module: str) -> int:
+    """Stage index of a dotted module name inside the package (``sinoiran.data.tables`` -> 2)."""
+    parts = module.split(".")
+    if len(parts) > 1 and parts[1] in STAGES:
+        return STAGES.index(parts[1])
+    return TOP
+
+
+def module_name(path: Path) -> str:
+    relative = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(relative.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path: Path) -> list[tuple[int, str]]:
+    """(line, module) for every import of the package in a file, at any depth."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sinoiran"):
+            if node.module == "sinoiran":  # from sinoiran import claims -> sinoiran.claims
+                found += [(node.lineno, f"sinoiran.{alias.name}") for alias in node.names]
+            else:
+                found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names if alias.name.startswith("sinoiran")]
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_sits_in_a_stage():
+    loose = [p.name for p in PACKAGE.glob("*.py") if p.name not in {"__init__.py", "__main__.py", "cli.py"}]
+    assert loose == [], f"modules outside the stage folders: {loose}"
+    folders = sorted(p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert folders == sorted(STAGES)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_imports_run_one_way(path):
+    own = stage_of(module_name(path))
+    later = [f"line {line}: {module}" for line, module in imported_modules(path) if stage_of(module) > own]
+    assert later == [], f"{module_name(path)} ({STAGES[own] if own < TOP else 'top'}) imports a later stage: {later}"
+
+
+def test_the_rule_catches_a_backward_import(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text("def f():\n    from sinoiran.book.glue import glue_number\n")
+    assert imported_modules(path) == [(2, "sinoiran.book.glue")]
+    assert stage_of("sinoiran.book.glue") > stage_of("sinoiran.analysis.series")
+
+
+def test_analysis_never_loads_a_file():
+    """Functions of the analysis stage take frames: no loader, no file reading."""
+    for path in (PACKAGE / "analysis").glob("*.py"):
+        text = path.read_text()
+        for forbidden in ("sinoiran.data.tables", "read_csv", "open(", "read_text("):
+            assert forbidden not in text, f"{path.name} uses {forbidden}"
+
+
+def test_claims_hold_no_table_primitives():
+    """The claims stage judges with the analysis stage's functions; it does not filter tables itself."""
+    for path in (PACKAGE / "claims").glob("*.py"):
+        text = path.read_text()
+        for primitive in ('tiv["vintage"]', "groupby(\"supplier\")", "np.add.at", ".between("):
+            assert primitive not in text, f"{path.name} computes on a table itself ({primitive})"
