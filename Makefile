@@ -11,11 +11,13 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test data check-data outputs sensitivity bench lock clean
+.PHONY: help venv book test test-fast lint data check-data outputs sensitivity bench lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
 	@echo "make test        run the whole test suite (sets up .venv first)"
+	@echo "make test-fast   the unit tests only (seconds): no chapter execution, book build or browser"
+	@echo "make lint        ruff (lint, format) on the code and, through nbQA, the chapters; mypy on the package"
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
 	@echo "make check-data  verify data/ checksums and schemas"
 	@echo "make sensitivity rerun the trends chapter over the parameter grid (results/sensitivity.csv)"
@@ -42,6 +44,16 @@ book: $(STAMP)
 # and browser checks; spread over the cores (one worker per notebook or module).
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadscope
+
+# The unit tests only: everything not marked `slow` (see pyproject.toml), one process.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" -p no:xdist tests/
+
+# What the pre-commit hooks run; the test suite runs the same checks (tests/test_style.py).
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/nbqa ruff chapters/ && $(BIN)/nbqa "ruff format" chapters/ --check
+	$(BIN)/mypy
 
 data: $(STAMP)
 	@if [ -z "$(SOURCES)" ]; then \

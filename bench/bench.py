@@ -38,8 +38,15 @@ BIN = Path(sys.executable).parent
 def timed(command: list[str], project: Path) -> float:
     """Wall time of a command run in ``project``; on failure, show the end of its output and stop."""
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=project, env=copy_env(project), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        command,
+        cwd=project,
+        env=copy_env(project),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-6000:])
         raise SystemExit(f"bench: command failed ({result.returncode}): {' '.join(command)}")
@@ -56,8 +63,8 @@ def config_with(project: Path, execute: str) -> Path:
 
 def chapter_seconds(project: Path) -> dict[str, float]:
     """Each chapter's own execution time, run one at a time on copies of the notebooks."""
-    from nbclient import NotebookClient
     import nbformat
+    from nbclient import NotebookClient
 
     toc = yaml.safe_load((project / "_toc.yml").read_text())
     seconds = {}
@@ -67,7 +74,9 @@ def chapter_seconds(project: Path) -> dict[str, float]:
             continue
         notebook = nbformat.read(path, as_version=4)
         started = time.perf_counter()
-        NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        ).execute()
         seconds[path.name] = time.perf_counter() - started
     return seconds
 
@@ -91,17 +100,36 @@ def main() -> int:
             change_one_table(project)
             results["datachg"].append(timed(book, project))
             shutil.rmtree(project / "_build", ignore_errors=True)
-            results["serial"].append(timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project))
+            results["serial"].append(
+                timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project)
+            )
             per_chapter = chapter_seconds(project)
             shutil.rmtree(project / "_build", ignore_errors=True)
             sphinx = timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(off)], project)
             results["floor"].append(sum(per_chapter.values()) / cores + sphinx)
-            print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in results.items() if v), file=sys.stderr)
+            print(
+                f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in results.items() if v), file=sys.stderr
+            )
         for rep in range(args.test_reps):
             # a fresh copy: the build measurements changed a data table on purpose
             fresh = copy_project(Path(folder) / f"tests{rep}")
-            results["test"].append(timed([str(BIN / "python"), "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope",
-                                          "-p", "no:cacheprovider"], fresh))
+            results["test"].append(
+                timed(
+                    [
+                        str(BIN / "python"),
+                        "-m",
+                        "pytest",
+                        "-q",
+                        "-n",
+                        "auto",
+                        "--dist",
+                        "loadscope",
+                        "-p",
+                        "no:cacheprovider",
+                    ],
+                    fresh,
+                )
+            )
     median = {k: statistics.median(v) for k, v in results.items() if v}
     print(f"\nMachine: {cores} cores; medians over {args.reps} repetitions ({args.test_reps} for the test suite)\n")
     print(f"{'measurement':<48}{'median (s)':>12}")
@@ -119,10 +147,14 @@ def main() -> int:
     if not all(k in median for k in ("cold", "serial", "nochange", "datachg", "floor")):
         return 0
     print("\nratios (targets in brackets)")
-    print(f"  serial / cold        {median['serial'] / median['cold']:6.2f}   [>= 1.6: cold build faster than the serial reference]")
+    print(
+        f"  serial / cold        {median['serial'] / median['cold']:6.2f}   [>= 1.6: cold build faster than the serial reference]"
+    )
     print(f"  nochange / cold      {median['nochange'] / median['cold']:6.3f}   [< 0.1]")
     print(f"  cold / floor         {median['cold'] / median['floor']:6.2f}   [<= 1.3]")
-    print(f"  datachg / cold       {median['datachg'] / median['cold']:6.2f}   (a data change re-executes every chapter)")
+    print(
+        f"  datachg / cold       {median['datachg'] / median['cold']:6.2f}   (a data change re-executes every chapter)"
+    )
     return 0
 
 

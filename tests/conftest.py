@@ -16,10 +16,12 @@ needs_sources = pytest.mark.skipif(
     reason=f"raw exports not present at {SHARED_SOURCES} (they are not distributed with the repository)",
 )
 
+
 @pytest.fixture
 def fixture_path():
     """Path of a hand-made fixture file by name."""
     return lambda name: FIXTURES / name
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
@@ -28,6 +30,7 @@ def data_copy(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "data", target)
     return target
 
+
 @pytest.fixture
 def dots_workbook(tmp_path: Path) -> Path:
     """A small DOTS-layout workbook: reporter China, partners Iran and World, 2010-2011."""
@@ -35,8 +38,16 @@ def dots_workbook(tmp_path: Path) -> Path:
     book = openpyxl.Workbook()
     book.remove(book.active)
     for sheet, title, values in [
-        ("Exports, FOB", "Exports, FOB to Partner Countries", {"Iran, Islamic Rep. of": [11096.9, 14797.108], "World": [1577763.7, 1899280.7]}),
-        ("Imports, CIF", "Imports, CIF from Partner Countries", {"Iran, Islamic Rep. of": [18583.6, "30,264.80 e"], "World": [1396001.6, None]}),
+        (
+            "Exports, FOB",
+            "Exports, FOB to Partner Countries",
+            {"Iran, Islamic Rep. of": [11096.9, 14797.108], "World": [1577763.7, 1899280.7]},
+        ),
+        (
+            "Imports, CIF",
+            "Imports, CIF from Partner Countries",
+            {"Iran, Islamic Rep. of": [18583.6, "30,264.80 e"], "World": [1396001.6, None]},
+        ),
     ]:
         ws = book.create_sheet(sheet)
         ws.append([])
@@ -51,4 +62,3 @@ def dots_workbook(tmp_path: Path) -> Path:
     path = tmp_path / "DOTS_test.xlsx"
     book.save(path)
     return path
-

@@ -30,10 +30,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from sinoiran.analysis import trends
-from sinoiran.data import tables
 from sinoiran.base.precision import PRECISION, Precision, stored
+from sinoiran.data import tables
+
+from conftest import ROOT
 
 #: NumPy features to switch off (disabling one the CPU lacks is accepted silently).
 SIMD_DOWN = "AVX512F,AVX512_SKX,AVX2,FMA3"
@@ -81,7 +82,10 @@ def another_machine_env(ipython_dir: Path) -> dict[str, str]:
 def test_stored_outputs_pass_strict_nbval_on_another_machine(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope", "chapters/"],
-        cwd=ROOT, env=another_machine_env(tmp_path / "ipython"), capture_output=True, text=True,
+        cwd=ROOT,
+        env=another_machine_env(tmp_path / "ipython"),
+        capture_output=True,
+        text=True,
     )
     report = result.stdout[-6000:] + result.stderr[-2000:]
     assert result.returncode == 0, report

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from sinoiran.base.errors import InputError
 from sinoiran.data import tables
 from sinoiran.readers import mirror, registers, sipri_tiv
-from sinoiran.base.errors import InputError
 
 GOOD = (
     '"TIV of arms exports to Iran, 2005-2007"\n'
@@ -127,7 +127,13 @@ def test_register_missing_column(tmp_path, fixture_path):
 
 
 def test_register_truncated_row_inside_the_subset(tmp_path, fixture_path):
-    text = fixture_path("register_2024.csv").read_text().replace("Iran,China,2005,?,650,,QW-11,portable SAM,650,?,2006; 2007; 2008,New,,0.08,52,52", "Iran,China,2005,?,650")
+    text = (
+        fixture_path("register_2024.csv")
+        .read_text()
+        .replace(
+            "Iran,China,2005,?,650,,QW-11,portable SAM,650,?,2006; 2007; 2008,New,,0.08,52,52", "Iran,China,2005,?,650"
+        )
+    )
     path = write(tmp_path, text, "register.csv")
     with expect(path, row=3, match="truncated row"):
         registers.read_register(path, "2024", recipient="Iran")

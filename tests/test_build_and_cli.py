@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import io
 import shutil
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
-from conftest import ROOT, SHARED_SOURCES, needs_sources
 from sinoiran import cli
 from sinoiran.data import tables
 from sinoiran.data.schemas import TABLES
 
+from conftest import ROOT, SHARED_SOURCES, needs_sources
+
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sinoiran", *args], capture_output=True, text=True, cwd=ROOT)
+    """Run the command line in this process (no interpreter start-up), as `python -m sinoiran ARGS` would."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit_:  # argparse's own errors
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(["python", "-m", "sinoiran", *args], code, out.getvalue(), err.getvalue())
+
+
+def test_the_module_runs_as_a_program():
+    result = subprocess.run([sys.executable, "-m", "sinoiran", "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and "ingest" in result.stdout
 
 
 def test_committed_data_passes_the_check():
@@ -44,8 +60,19 @@ def test_ingest_command_writes_the_tidy_csv(tmp_path, fixture_path):
 
 def test_ingest_command_vintage_label_and_totals(tmp_path, fixture_path):
     out, totals = tmp_path / "t.csv", tmp_path / "totals.csv"
-    code = cli.main(["ingest", "sipri-tiv", str(fixture_path("tiv_2022_exporter.csv")), "--vintage", "2022-jul",
-                     "--output", str(out), "--totals", str(totals)])
+    code = cli.main(
+        [
+            "ingest",
+            "sipri-tiv",
+            str(fixture_path("tiv_2022_exporter.csv")),
+            "--vintage",
+            "2022-jul",
+            "--output",
+            str(out),
+            "--totals",
+            str(totals),
+        ]
+    )
     assert code == 0
     assert set(pd.read_csv(out).vintage) == {"2022-jul"}
     assert pd.read_csv(totals).tiv.tolist() == [1634, 1196]
@@ -58,7 +85,9 @@ def test_ingest_command_bad_file_keeps_the_old_output(tmp_path):
     bad.write_text('"TIV of arms exports to Iran, 2005-2006"\nGenerated: 24 July 2016\n,,2005,2006\n,China,4x,1\n')
     result = run_cli("ingest", "sipri-tiv", str(bad), "--output", str(out))
     assert result.returncode == 2
-    assert result.stderr.startswith("error: ") and "bad.csv, column '2005', row 4: non-numeric TIV '4x'" in result.stderr
+    assert (
+        result.stderr.startswith("error: ") and "bad.csv, column '2005', row 4: non-numeric TIV '4x'" in result.stderr
+    )
     assert out.read_text() == "previous good output\n"
 
 
@@ -69,6 +98,7 @@ def test_data_build_without_sources_says_what_it_expects(tmp_path):
 
 
 @needs_sources
+@pytest.mark.slow
 def test_data_build_reproduces_committed_data_byte_for_byte(tmp_path):
     out = tmp_path / "data"
     result = run_cli("data", "build", "--sources", str(SHARED_SOURCES), "--output", str(out))

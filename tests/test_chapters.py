@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
 from sinoiran.data.paper import CLAIM_IDS
+
+from conftest import ROOT
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CLAIM_ID = re.compile(r"\b(?:INTRO|CTX|MAIN|CONC)-[A-Z0-9-]*[A-Z0-9]\b")
@@ -39,7 +40,9 @@ def strip_allowed(text: str) -> str:
     text = re.sub(r"\b(?:[Ss]ections?|[Ee]xercises?|[Cc]hapters?)\s+\d+", " ", text)  # section and exercise numbers
     text = re.sub(r"\b[Rr]esolutions?\s+\d+(?:,\s*\d+)*(?:,?\s+and\s+\d+)?", " ", text)  # UN resolution numbers
     text = re.sub(r"\b(?:19|20)\d\d(?:\s*[-/]\s*(?:19|20)?\d\d)?s?\b", " ", text)  # years and year ranges
-    text = re.sub(r"[A-Za-z]+[-/]?\d+[A-Za-z0-9/-]*|\d+[-]?[A-Za-z]+[A-Za-z0-9-]*", " ", text)  # designations: C-802, S-300, 107mm
+    text = re.sub(
+        r"[A-Za-z]+[-/]?\d+[A-Za-z0-9/-]*|\d+[-]?[A-Za-z]+[A-Za-z0-9-]*", " ", text
+    )  # designations: C-802, S-300, 107mm
     return text
 
 
@@ -51,8 +54,13 @@ def test_prose_has_no_hand_typed_statistic(path):
 
 
 def test_prose_check_catches_a_typed_number():
-    assert re.findall(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])", strip_allowed("China sent 470 million in 2005-2011 (MAIN-CHN-SUM)")) == ["470"]
-    assert strip_allowed("{glue:text}`x:.0f` percent of C-802 and S-300 in 2009").strip(" .") .replace(" ", "") == "percentofandin"
+    assert re.findall(
+        r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])", strip_allowed("China sent 470 million in 2005-2011 (MAIN-CHN-SUM)")
+    ) == ["470"]
+    assert (
+        strip_allowed("{glue:text}`x:.0f` percent of C-802 and S-300 in 2009").strip(" .").replace(" ", "")
+        == "percentofandin"
+    )
 
 
 def test_every_claim_is_discussed_in_a_chapter():
@@ -65,7 +73,14 @@ def test_every_claim_is_discussed_in_a_chapter():
 def test_chapter_structure(path):
     text = markdown(path)
     assert len(re.findall(r"(?m)^# ", text)) == 1, "exactly one H1 title"
-    for heading in ["## Overview", "## Prerequisites", "## Imports", "## Summary", "### What's next?", "## Resources and references"]:
+    for heading in [
+        "## Overview",
+        "## Prerequisites",
+        "## Imports",
+        "## Summary",
+        "### What's next?",
+        "## Resources and references",
+    ]:
         assert heading in text, f"{path.name} lacks {heading!r}"
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -96,12 +111,14 @@ def built_book(tmp_path_factory) -> Path:
     from workspace import copy_env, copy_project
 
     project = copy_project(tmp_path_factory.mktemp("book") / "proj")
-    result = subprocess.run([sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     return project / "_build" / "html"
 
 
+@pytest.mark.slow
 def test_book_builds_with_warnings_as_errors(built_book):
     for name in toc_files():
         assert (built_book / f"{name}.html").exists(), name
@@ -113,8 +130,15 @@ CHROMIUM = Path("/usr/bin/chromium")
 #: Hosts a page may contact while loading, besides this machine. The book needs none:
 #: it has no math (MathJax would come from a CDN) and the theme's assets are local.
 ALLOWED_REMOTE_HOSTS: set[str] = set()
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -145,15 +169,28 @@ def browser_pages(built_book):
             page = browser.new_page(viewport={"width": 1300, "height": 900})
             for name in pages:
                 record = {"console_errors": [], "failed": [], "remote": [], "bad_status": []}
-                page.on("console", lambda m, r=record: r["console_errors"].append(m.text) if m.type == "error" else None)
+                page.on(
+                    "console", lambda m, r=record: r["console_errors"].append(m.text) if m.type == "error" else None
+                )
                 page.on("pageerror", lambda e, r=record: r["console_errors"].append(str(e)))
                 page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
-                page.on("request", lambda q, r=record: r["remote"].append(q.url)
-                        if urlparse(q.url).hostname not in {"127.0.0.1", *ALLOWED_REMOTE_HOSTS} and not q.url.startswith("data:") else None)
-                page.on("response", lambda s, r=record: r["bad_status"].append(f"{s.status} {s.url}") if s.status >= 400 else None)
+                page.on(
+                    "request",
+                    lambda q, r=record: (
+                        r["remote"].append(q.url)
+                        if urlparse(q.url).hostname not in {"127.0.0.1", *ALLOWED_REMOTE_HOSTS}
+                        and not q.url.startswith("data:")
+                        else None
+                    ),
+                )
+                page.on(
+                    "response",
+                    lambda s, r=record: r["bad_status"].append(f"{s.status} {s.url}") if s.status >= 400 else None,
+                )
                 page.goto(base + f"{name}.html", wait_until="networkidle")
                 record["broken_images"] = page.eval_on_selector_all(
-                    "img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)")
+                    "img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+                )
                 record["images"] = page.eval_on_selector_all("img", "imgs => imgs.length")
                 record["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
                 if name in ("index", "chapters/ahmadinejad"):
@@ -167,17 +204,20 @@ def browser_pages(built_book):
     return records
 
 
+@pytest.mark.slow
 def test_every_page_loads_without_console_errors_or_failed_requests(browser_pages):
     for name, record in browser_pages.items():
         assert record["console_errors"] == [], (name, record["console_errors"])
         assert record["failed"] == [] and record["bad_status"] == [], (name, record["failed"], record["bad_status"])
 
 
+@pytest.mark.slow
 def test_no_page_contacts_a_remote_host(browser_pages):
     for name, record in browser_pages.items():
         assert record["remote"] == [], (name, record["remote"])
 
 
+@pytest.mark.slow
 def test_every_figure_loads(browser_pages):
     figures = sum(markdown(p).count("{glue:figure}") for p in CHAPTERS)
     assert sum(r["images"] for r in browser_pages.values()) >= figures  # every glued figure is on a page
@@ -185,6 +225,7 @@ def test_every_figure_loads(browser_pages):
         assert record["broken_images"] == [], (name, record["broken_images"])
 
 
+@pytest.mark.slow
 def test_internal_links_resolve(browser_pages, built_book):
     from urllib.parse import urldefrag, urlparse
 
@@ -201,6 +242,7 @@ def test_internal_links_resolve(browser_pages, built_book):
                 assert f'id="{fragment}"' in path.read_text(), f"{name}: missing anchor {href}"
 
 
+@pytest.mark.slow
 def test_screenshots_are_saved(browser_pages):
     for name in ("index", "chapters_ahmadinejad"):
         assert (ROOT / "_build" / "screenshots" / f"{name}.png").stat().st_size > 10_000

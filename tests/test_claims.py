@@ -12,13 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
 from sinoiran import claims
 from sinoiran.analysis import deals, series, shares, trade
 from sinoiran.data import events as events_module
 from sinoiran.data import tables, vintages
 from sinoiran.data.paper import CLAIM_IDS, CLAIMS, KINDS, claims_table
 from sinoiran.data.vintages import VINTAGES
+
+from conftest import ROOT
 
 
 def tiv_frame(records):
@@ -29,15 +30,21 @@ def tiv_frame(records):
 @pytest.fixture
 def toy():
     # 2016 covers all suppliers; China delivers 10, 20, 30 in 2005-2007, Russia 60, 0 (empty), 30.
-    return tiv_frame([
-        ("2016", "China", "Iran", 2005, 10.0), ("2016", "China", "Iran", 2006, 20.0), ("2016", "China", "Iran", 2007, 30.0),
-        ("2016", "Russia", "Iran", 2005, 60.0), ("2016", "Russia", "Iran", 2007, 30.0),
-        ("2016", "Belarus", "Iran", 2006, 0.0),
-        ("2022", "China", "Iran", 2005, 11.0),
-    ])
+    return tiv_frame(
+        [
+            ("2016", "China", "Iran", 2005, 10.0),
+            ("2016", "China", "Iran", 2006, 20.0),
+            ("2016", "China", "Iran", 2007, 30.0),
+            ("2016", "Russia", "Iran", 2005, 60.0),
+            ("2016", "Russia", "Iran", 2007, 30.0),
+            ("2016", "Belarus", "Iran", 2006, 0.0),
+            ("2022", "China", "Iran", 2005, 11.0),
+        ]
+    )
 
 
 # --- verdict rules -------------------------------------------------------------------------
+
 
 def test_relative_verdict_boundaries():
     assert claims.relative_verdict(100, 105, 0.05) == "reproduced"
@@ -46,19 +53,23 @@ def test_relative_verdict_boundaries():
         claims.relative_verdict(100, math.nan, 0.05)
 
 
-@pytest.mark.parametrize("printed, computed, decimals, expected", [
-    (67.1, 470 / 7, 1, "arithmetic-consistent"),
-    (67.1, 470 / 8, 1, "arithmetic-inconsistent"),
-    (94, 100 * (1 - 15 / 248), 0, "arithmetic-consistent"),
-    (0.53, 100 * 79 / 14800, 2, "arithmetic-consistent"),
-    (0.54, 100 * 79 / 14800, 2, "arithmetic-inconsistent"),
-    (2.5, 2.45, 1, "arithmetic-consistent"),  # half away from zero, not banker's rounding
-])
+@pytest.mark.parametrize(
+    "printed, computed, decimals, expected",
+    [
+        (67.1, 470 / 7, 1, "arithmetic-consistent"),
+        (67.1, 470 / 8, 1, "arithmetic-inconsistent"),
+        (94, 100 * (1 - 15 / 248), 0, "arithmetic-consistent"),
+        (0.53, 100 * 79 / 14800, 2, "arithmetic-consistent"),
+        (0.54, 100 * 79 / 14800, 2, "arithmetic-inconsistent"),
+        (2.5, 2.45, 1, "arithmetic-consistent"),  # half away from zero, not banker's rounding
+    ],
+)
 def test_arithmetic_verdict(printed, computed, decimals, expected):
     assert claims.arithmetic_verdict(printed, computed, decimals) == expected
 
 
 # --- check kinds on hand-made tables ---------------------------------------------------------
+
 
 def test_sum_and_mean(toy):
     assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
@@ -69,9 +80,13 @@ def test_sum_and_mean(toy):
 def test_ranking_and_share(toy):
     ranking = series.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
     assert list(ranking.index) == ["Russia", "China", "Belarus"]
-    block = shares.supplier_shares(toy, vintage="2016", recipient="Iran", suppliers=["China"], start=2005, end=2007, window=3)
+    block = shares.supplier_shares(
+        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=2005, end=2007, window=3
+    )
     assert block["share"].iloc[0] == pytest.approx(0.40)  # a fraction: 60 of 150
-    empty = shares.supplier_shares(toy, vintage="2016", recipient="Iran", suppliers=["China"], start=1990, end=1991, window=2)
+    empty = shares.supplier_shares(
+        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=1990, end=1991, window=2
+    )
     assert bool(empty["zero_total"].iloc[0]) and math.isnan(empty["share"].iloc[0])  # undefined, never a made-up zero
 
 
@@ -93,15 +108,29 @@ def test_event_month_and_register_lookup():
     assert events_module.event_month(events, "x") == (2010, 9)
     with pytest.raises(KeyError):
         events_module.event_month(events, "y")
-    register = pd.DataFrame({"vintage": ["2024", "2024"], "supplier": ["China", "Russia"],
-                             "designation": ["C-802", "S-300PMU2"], "description": ["anti-ship missile", "SAM system"]})
+    register = pd.DataFrame(
+        {
+            "vintage": ["2024", "2024"],
+            "supplier": ["China", "Russia"],
+            "designation": ["C-802", "S-300PMU2"],
+            "description": ["anti-ship missile", "SAM system"],
+        }
+    )
     assert list(deals.register_records(register, "2024", "China", r"c-80\d").designation) == ["C-802"]
     assert deals.register_records(register, "2024", "China", r"S-300").empty
 
 
 def test_dots_value():
-    dots = pd.DataFrame({"reporter": ["China"], "partner": ["Iran"], "flow": ["exports_fob"], "year": [2011],
-                         "value_usd_m": [14797.1], "estimated": [False]})
+    dots = pd.DataFrame(
+        {
+            "reporter": ["China"],
+            "partner": ["Iran"],
+            "flow": ["exports_fob"],
+            "year": [2011],
+            "value_usd_m": [14797.1],
+            "estimated": [False],
+        }
+    )
     assert trade.dots_value(dots, "China", "Iran", "exports_fob", 2011) == (14797.1, False)
 
 
@@ -118,17 +147,48 @@ def test_evaluator_on_hand_made_inputs(toy):
 
 # --- the ledger on the project's data ------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def ledger():
     return claims.ledger(tables.load_inputs())
 
 
 #: The claim IDs the claims-ledger issue lists, in the paper's order.
-ISSUE_IDS = """INTRO-GALLUP INTRO-NIE-GAP INTRO-NIE-CONTENT INTRO-NIE-AGENCIES CTX-WAR-LENGTH CTX-POSTCW-SUPPLIERS
-CTX-HASHEMI-KHATAMI MAIN-STEADY MAIN-CHN-SUM MAIN-CHN-MEAN MAIN-PERIOD MAIN-RUS-SUM MAIN-RUS-MAJOR MAIN-RUS-DECLINE
-MAIN-CHN-LARGEST MAIN-RUS-MEAN-0507 MAIN-RUS-MEAN-0811 MAIN-RUS-DROP MAIN-UNSC-DATES MAIN-S300 MAIN-ITEMS MAIN-BOATS
-MAIN-HQ9 MAIN-2011-ARMS MAIN-2011-TOTAL MAIN-2011-SHARE MAIN-NEIGHBOURS-PAK MAIN-NEIGHBOURS-TUR MAIN-NEIGHBOURS-SAU
-MAIN-NEIGHBOURS-UAE MAIN-NEIGHBOURS-LESS MAIN-MISSILE-FORCE CONC-CONTINUITY""".split()
+ISSUE_IDS = [
+    "INTRO-GALLUP",
+    "INTRO-NIE-GAP",
+    "INTRO-NIE-CONTENT",
+    "INTRO-NIE-AGENCIES",
+    "CTX-WAR-LENGTH",
+    "CTX-POSTCW-SUPPLIERS",
+    "CTX-HASHEMI-KHATAMI",
+    "MAIN-STEADY",
+    "MAIN-CHN-SUM",
+    "MAIN-CHN-MEAN",
+    "MAIN-PERIOD",
+    "MAIN-RUS-SUM",
+    "MAIN-RUS-MAJOR",
+    "MAIN-RUS-DECLINE",
+    "MAIN-CHN-LARGEST",
+    "MAIN-RUS-MEAN-0507",
+    "MAIN-RUS-MEAN-0811",
+    "MAIN-RUS-DROP",
+    "MAIN-UNSC-DATES",
+    "MAIN-S300",
+    "MAIN-ITEMS",
+    "MAIN-BOATS",
+    "MAIN-HQ9",
+    "MAIN-2011-ARMS",
+    "MAIN-2011-TOTAL",
+    "MAIN-2011-SHARE",
+    "MAIN-NEIGHBOURS-PAK",
+    "MAIN-NEIGHBOURS-TUR",
+    "MAIN-NEIGHBOURS-SAU",
+    "MAIN-NEIGHBOURS-UAE",
+    "MAIN-NEIGHBOURS-LESS",
+    "MAIN-MISSILE-FORCE",
+    "CONC-CONTINUITY",
+]
 
 
 def test_catalogue_matches_the_issue_list_and_the_data_table():
@@ -181,9 +241,12 @@ def test_vintage_matrix_and_counts(ledger):
     assert counts.values.sum() == len(ledger)
 
 
+@pytest.mark.slow
 def test_claims_command_formats():
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "sinoiran", "claims", *args], capture_output=True, text=True, cwd=ROOT)
+        return subprocess.run(
+            [sys.executable, "-m", "sinoiran", "claims", *args], capture_output=True, text=True, cwd=ROOT
+        )
 
     csv = run("--vintage", "all", "--format", "csv")
     assert csv.returncode == 0
@@ -214,9 +277,11 @@ def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, se
     assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
     assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
     if sum(china) + sum(russia) > 0:
+
         def block_share(tiv, suppliers):
-            block = shares.supplier_shares(tiv, vintage="2016", recipient="Iran", suppliers=suppliers, start=2005,
-                                           end=2007, window=3)
+            block = shares.supplier_shares(
+                tiv, vintage="2016", recipient="Iran", suppliers=suppliers, start=2005, end=2007, window=3
+            )
             return float(block["share"].sum())
 
         share = block_share(frame, ["China"])

@@ -15,10 +15,13 @@ import pytest
 
 from workspace import change_one_table, copy_env, copy_project
 
+pytestmark = pytest.mark.slow  # every test here builds the book
+
 
 def build(project: Path) -> dict:
-    result = subprocess.run([sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project),
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return json.loads(result.stderr.strip().splitlines()[-1])
 

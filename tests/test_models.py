@@ -8,17 +8,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import ROOT
 from sinoiran.analysis import models, shares, trends
+from sinoiran.base.precision import stored
 from sinoiran.book import sensitivity
 from sinoiran.data import tables
-from sinoiran.base.precision import stored
+
+from conftest import ROOT
 
 RNG_SEED = 12345
 
 
 def synthetic(years, share, total=None):
-    return pd.DataFrame({"year": list(years), "share": share, "total": total if total is not None else np.ones(len(share))})
+    return pd.DataFrame(
+        {"year": list(years), "share": share, "total": total if total is not None else np.ones(len(share))}
+    )
 
 
 @pytest.fixture
@@ -69,11 +72,15 @@ def test_overtaking_year_recovers_a_known_crossing(rng):
     leader = 0.2 + 0.03 * (years - 1995) + rng.normal(0, 0.01, len(years))
     follower = 0.8 - 0.03 * (years - 1995) + rng.normal(0, 0.01, len(years))
     # gap = -0.6 + 0.06 t  -> zero at t = 10, i.e. 2005
-    result = models.overtaking_year(synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400)
+    result = models.overtaking_year(
+        synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400
+    )
     assert result["year"] in (2005.0, 2006.0)
     assert result["ci_low"] <= 2005 <= result["ci_high"] and result["ci_high"] - result["ci_low"] <= 3
     assert result["share_crossing"] == 1.0
-    again = models.overtaking_year(synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400)
+    again = models.overtaking_year(
+        synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400
+    )
     assert again == result  # fixed seed: identical
 
 
@@ -87,8 +94,15 @@ def test_overtaking_year_when_never_and_when_always():
 
 
 def test_shares_handle_years_with_no_imports():
-    tiv = pd.DataFrame({"vintage": ["2016"] * 3, "supplier": ["China", "Russia", "China"], "recipient": ["Iran"] * 3,
-                        "year": [2000, 2000, 2002], "tiv": [10.0, 30.0, 5.0]})
+    tiv = pd.DataFrame(
+        {
+            "vintage": ["2016"] * 3,
+            "supplier": ["China", "Russia", "China"],
+            "recipient": ["Iran"] * 3,
+            "year": [2000, 2000, 2002],
+            "tiv": [10.0, 30.0, 5.0],
+        }
+    )
     args = dict(vintage="2016", recipient="Iran", suppliers=["China", "Russia"], start=2000, end=2002)
     annual = shares.supplier_shares(tiv, **args, others=True)
     china = annual[annual.supplier == "China"].set_index("year")
@@ -104,6 +118,7 @@ def test_shares_handle_years_with_no_imports():
 
 # --- parameters ----------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def tiv():
     return tables.tiv_deliveries()
@@ -112,18 +127,21 @@ def tiv():
 COMPLETE = ["Iran"]
 
 
-@pytest.mark.parametrize("change, message", [
-    (dict(vintage="1999"), "vintage='1999': unknown vintage"),
-    (dict(start_year=2010, end_year=2000), "start_year=2010 is after end_year=2000"),
-    (dict(break_year=2015), "break_year=2015 is outside the window"),
-    (dict(break_year=1993), "break_year=1993 is outside the window"),
-    (dict(recipient="Atlantis"), "recipient='Atlantis': no deliveries"),
-    (dict(recipient="Pakistan"), "recipient='Pakistan': the tables hold only some suppliers"),
-    (dict(vintage="2026", start_year=2000), "holds only China as suppliers"),
-    (dict(vintage="2007"), "vintage 2007 covers 1950-2006 only"),
-    (dict(suppliers=("China",)), "at least two different suppliers"),
-    (dict(window=40), "window=40"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (dict(vintage="1999"), "vintage='1999': unknown vintage"),
+        (dict(start_year=2010, end_year=2000), "start_year=2010 is after end_year=2000"),
+        (dict(break_year=2015), "break_year=2015 is outside the window"),
+        (dict(break_year=1993), "break_year=1993 is outside the window"),
+        (dict(recipient="Atlantis"), "recipient='Atlantis': no deliveries"),
+        (dict(recipient="Pakistan"), "recipient='Pakistan': the tables hold only some suppliers"),
+        (dict(vintage="2026", start_year=2000), "holds only China as suppliers"),
+        (dict(vintage="2007"), "vintage 2007 covers 1950-2006 only"),
+        (dict(suppliers=("China",)), "at least two different suppliers"),
+        (dict(window=40), "window=40"),
+    ],
+)
 def test_invalid_parameters_stop_before_computing(tiv, change, message):
     params = trends.TrendParameters(**change)
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -131,9 +149,12 @@ def test_invalid_parameters_stop_before_computing(tiv, change, message):
 
 
 def test_partial_vintage_says_its_denominator(tiv):
-    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv, COMPLETE).startswith("suppliers held in vintage 2022")
+    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv, COMPLETE).startswith(
+        "suppliers held in vintage 2022"
+    )
 
 
+@pytest.mark.slow
 def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
     params = trends.TrendParameters(vintage="2026-mirror", start_year=1995, break_year=2010, window=3)
     from_notebook = sensitivity.execute_one(params, str(tmp_path))
@@ -146,15 +167,20 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
             assert from_notebook[key] == value, key
 
 
+@pytest.mark.slow
 def test_committed_sensitivity_results_are_current(tiv):
     """The committed grid equals a fresh in-process recomputation (same seed), so it is never stale."""
     committed = sensitivity.load_results(ROOT / "results" / "sensitivity.csv")
     runnable, skipped = sensitivity.plan(sensitivity.parameter_grid(), tiv, COMPLETE)
-    fresh = sensitivity.assemble(pd.DataFrame([trends.key_results(trends.run(p, tiv, COMPLETE)) for p in runnable]), skipped)
+    fresh = sensitivity.assemble(
+        pd.DataFrame([trends.key_results(trends.run(p, tiv, COMPLETE)) for p in runnable]), skipped
+    )
     assert len(committed) == len(fresh)
     pd.testing.assert_frame_equal(
         committed.drop(columns=["skipped"]).reset_index(drop=True),
         fresh.drop(columns=["skipped"]).reset_index(drop=True),
-        check_dtype=False, check_exact=False, rtol=1e-6,
+        check_dtype=False,
+        check_exact=False,
+        rtol=1e-6,
     )
     assert (committed["skipped"].fillna("") == fresh["skipped"].fillna("")).all()

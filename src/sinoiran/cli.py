@@ -24,8 +24,8 @@ DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
 def _ingest_tiv(args: argparse.Namespace) -> int:
-    from sinoiran.readers import sipri_tiv
     from sinoiran.data.build import write_csv
+    from sinoiran.readers import sipri_tiv
 
     table = sipri_tiv.read_tiv_table(args.file)
     tidy = sipri_tiv.tidy(table, args.vintage)
@@ -43,8 +43,8 @@ def _ingest_tiv(args: argparse.Namespace) -> int:
 
 
 def _data_build(args: argparse.Namespace) -> int:
-    from sinoiran.data.build import build_data
     from sinoiran.base.paths import PROJECT_ROOT
+    from sinoiran.data.build import build_data
 
     sources = Path(args.sources) if args.sources else PROJECT_ROOT / DEFAULT_SOURCES
     if not sources.is_dir():
@@ -95,7 +95,10 @@ def _sensitivity(args: argparse.Namespace) -> int:
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
     runnable, skipped = sensitivity.plan(grid, tiv, tables.read_package()["complete_recipients"])
-    print(f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)", file=sys.stderr)
+    print(
+        f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
+        file=sys.stderr,
+    )
     results = sensitivity.run_grid(runnable, Path(args.runs_dir), jobs=args.jobs)
     table = sensitivity.assemble(results, skipped)
     write_csv(table, Path(args.output))
@@ -143,7 +146,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--data", help="data folder (default: the project's data/)")
     check.set_defaults(func=_data_check)
     ledger = commands.add_parser("claims", help="print the claims ledger: every claim recomputed, with a verdict")
-    ledger.add_argument("--vintage", default="all", help="a vintage label, or 'all' (default): one row per claim and vintage")
+    ledger.add_argument(
+        "--vintage", default="all", help="a vintage label, or 'all' (default): one row per claim and vintage"
+    )
     ledger.add_argument("--format", choices=["csv", "table", "json"], default="table")
     ledger.set_defaults(func=_claims)
     grid = commands.add_parser("sensitivity", help="rerun the trends chapter over vintages x break years x windows")

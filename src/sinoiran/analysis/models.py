@@ -40,6 +40,13 @@ class ModelResult:
         """The estimate of one term."""
         return float(self.coefficients.set_index("term").loc[term, "estimate"])
 
+    def statistic(self, name: str) -> float:
+        """A numeric fit statistic (``chow_p``, ``r_squared``, ...) as a float."""
+        value = self.fit[name]
+        if isinstance(value, str):
+            raise TypeError(f"{self.name}: fit statistic {name!r} is text, not a number")
+        return float(value)
+
 
 def _usable(series: pd.DataFrame) -> pd.DataFrame:
     frame = series.dropna(subset=["share"]).sort_values("year")
@@ -50,14 +57,16 @@ def _usable(series: pd.DataFrame) -> pd.DataFrame:
 
 def _coefficients(result, names: list[str], alpha: float = 0.05) -> pd.DataFrame:
     ci = np.asarray(result.conf_int(alpha=alpha))
-    return pd.DataFrame({
-        "term": names,
-        "estimate": np.asarray(result.params, dtype=float),
-        "std_error": np.asarray(result.bse, dtype=float),
-        "ci_low": ci[:, 0],
-        "ci_high": ci[:, 1],
-        "p_value": np.asarray(result.pvalues, dtype=float),
-    })
+    return pd.DataFrame(
+        {
+            "term": names,
+            "estimate": np.asarray(result.params, dtype=float),
+            "std_error": np.asarray(result.bse, dtype=float),
+            "ci_low": ci[:, 0],
+            "ci_high": ci[:, 1],
+            "p_value": np.asarray(result.pvalues, dtype=float),
+        }
+    )
 
 
 def hac_lags(n: int) -> int:
@@ -79,13 +88,20 @@ def linear_trend(series: pd.DataFrame, *, center: int | None = None, maxlags: in
     return ModelResult(
         name="linear trend (OLS, Newey-West SE)",
         coefficients=_coefficients(result, ["intercept", "trend"]),
-        fit={"n": int(result.nobs), "r_squared": float(result.rsquared), "aic": float(result.aic),
-             "hac_lags": lags, "center_year": center},
+        fit={
+            "n": int(result.nobs),
+            "r_squared": float(result.rsquared),
+            "aic": float(result.aic),
+            "hac_lags": lags,
+            "center_year": center,
+        },
         extra={"result": result},
     )
 
 
-def segmented_trend(series: pd.DataFrame, *, break_year: int, maxlags: int | None = None, min_side: int = 3) -> ModelResult:
+def segmented_trend(
+    series: pd.DataFrame, *, break_year: int, maxlags: int | None = None, min_side: int = 3
+) -> ModelResult:
     """Broken trend: ``share = a + b t + c D + d (year - break) D``, D = 1 from ``break_year`` on.
 
     ``c`` is the jump in level at the break, ``d`` the change in slope. The Chow
@@ -97,7 +113,9 @@ def segmented_trend(series: pd.DataFrame, *, break_year: int, maxlags: int | Non
     before = int((frame["year"] < break_year).sum())
     after = int((frame["year"] >= break_year).sum())
     if before < min_side or after < min_side:
-        raise ValueError(f"break year {break_year} leaves {before} year(s) before and {after} after; need {min_side} on each side")
+        raise ValueError(
+            f"break year {break_year} leaves {before} year(s) before and {after} after; need {min_side} on each side"
+        )
     start = int(frame["year"].min())
     t = (frame["year"] - start).to_numpy(dtype=float)
     post = (frame["year"] >= break_year).to_numpy(dtype=float)
@@ -112,10 +130,19 @@ def segmented_trend(series: pd.DataFrame, *, break_year: int, maxlags: int | Non
     return ModelResult(
         name=f"segmented trend, break {break_year} (OLS, Newey-West SE)",
         coefficients=_coefficients(robust, ["intercept", "trend", "level_shift", "slope_change"]),
-        fit={"n": int(robust.nobs), "r_squared": float(robust.rsquared), "aic": float(robust.aic), "break_year": break_year,
-             "chow_F": float(np.squeeze(chow.fvalue)), "chow_p": float(np.squeeze(chow.pvalue)),
-             "hac_wald_F": float(np.squeeze(wald.statistic)), "hac_wald_p": float(np.squeeze(wald.pvalue)),
-             "years_before": before, "years_after": after, "start_year": start},
+        fit={
+            "n": int(robust.nobs),
+            "r_squared": float(robust.rsquared),
+            "aic": float(robust.aic),
+            "break_year": break_year,
+            "chow_F": float(np.squeeze(chow.fvalue)),
+            "chow_p": float(np.squeeze(chow.pvalue)),
+            "hac_wald_F": float(np.squeeze(wald.statistic)),
+            "hac_wald_p": float(np.squeeze(wald.pvalue)),
+            "years_before": before,
+            "years_after": after,
+            "start_year": start,
+        },
         extra={"result": robust},
     )
 
@@ -138,13 +165,19 @@ def fractional_logit(series: pd.DataFrame, *, center: int | None = None) -> Mode
     weights = weights / weights.mean()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels warns that a binomial endog is not integer: intended here
-        result = sm.GLM(frame["share"].to_numpy(dtype=float), x, family=sm.families.Binomial(), var_weights=weights).fit(cov_type="HC0")
+        result = sm.GLM(
+            frame["share"].to_numpy(dtype=float), x, family=sm.families.Binomial(), var_weights=weights
+        ).fit(cov_type="HC0")
     coefficients = _coefficients(result, ["intercept", "trend"])
     return ModelResult(
         name="fractional logit (GLM binomial, logit link, volume weights, robust SE)",
         coefficients=coefficients,
-        fit={"n": int(result.nobs), "deviance": float(result.deviance), "center_year": center,
-             "odds_ratio_per_year": float(math.exp(coefficients.loc[1, "estimate"]))},
+        fit={
+            "n": int(result.nobs),
+            "deviance": float(result.deviance),
+            "center_year": center,
+            "odds_ratio_per_year": float(math.exp(coefficients.loc[1, "estimate"])),
+        },
         extra={"result": result},
     )
 
@@ -161,12 +194,26 @@ def fitted_line(model: ModelResult, years: np.ndarray, alpha: float = 0.05) -> p
     result = model.extra["result"]
     x = sm.add_constant(np.asarray(years, dtype=float) - model.fit["center_year"], has_constant="add")
     prediction = result.get_prediction(x).summary_frame(alpha=alpha)
-    return pd.DataFrame({"year": years, "fitted": prediction["mean"].to_numpy(),
-                         "low": prediction["mean_ci_lower"].to_numpy(), "high": prediction["mean_ci_upper"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "year": years,
+            "fitted": prediction["mean"].to_numpy(),
+            "low": prediction["mean_ci_lower"].to_numpy(),
+            "high": prediction["mean_ci_upper"].to_numpy(),
+        }
+    )
 
 
-def overtaking_year(leader: pd.DataFrame, follower: pd.DataFrame, *, start: int, end: int, n_boot: int = 2000,
-                    seed: int = 20051, alpha: float = 0.05) -> dict[str, float | int]:
+def overtaking_year(
+    leader: pd.DataFrame,
+    follower: pd.DataFrame,
+    *,
+    start: int,
+    end: int,
+    n_boot: int = 2000,
+    seed: int = 20051,
+    alpha: float = 0.05,
+) -> dict[str, float | int]:
     """When does ``leader``'s fitted share first exceed ``follower``'s?
 
     Both frames hold ``year`` and ``share`` over the same years. The gap
@@ -202,7 +249,7 @@ def overtaking_year(leader: pd.DataFrame, follower: pd.DataFrame, *, start: int,
         idx = rng.integers(0, len(years), len(years))
         draws[i] = first_year(years[idx], gap[idx])
     found = draws[~np.isnan(draws)]
-    low, high = (np.quantile(found, [alpha / 2, 1 - alpha / 2]) if len(found) else (math.nan, math.nan))
+    low, high = np.quantile(found, [alpha / 2, 1 - alpha / 2]) if len(found) else (math.nan, math.nan)
     slope, intercept = np.polyfit(years, gap, 1)
     return {
         "year": point,
@@ -221,6 +268,10 @@ def fitted_segments(model: ModelResult, years: np.ndarray) -> pd.DataFrame:
     b = model.coefficients.set_index("term")["estimate"]
     years = np.asarray(years, dtype=float)
     post = (years >= model.fit["break_year"]).astype(float)
-    fitted = (b["intercept"] + b["trend"] * (years - model.fit["start_year"]) + b["level_shift"] * post
-              + b["slope_change"] * (years - model.fit["break_year"]) * post)
+    fitted = (
+        b["intercept"]
+        + b["trend"] * (years - model.fit["start_year"])
+        + b["level_shift"] * post
+        + b["slope_change"] * (years - model.fit["break_year"]) * post
+    )
     return pd.DataFrame({"year": years, "fitted": fitted})

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sinoiran.analysis.series import period_mean, period_sum
-from sinoiran.data.vintages import VINTAGES, coverage_gap
+from sinoiran.analysis.series import annual_deliveries, period_mean, period_sum
 from sinoiran.base.names import NEIGHBOURS
-from sinoiran.analysis.series import annual_deliveries
+from sinoiran.data.vintages import VINTAGES, coverage_gap
 
 
 def period_readings(tiv: pd.DataFrame, *, supplier: str, recipient: str, printed_total: float) -> pd.DataFrame:
@@ -22,14 +21,27 @@ def period_readings(tiv: pd.DataFrame, *, supplier: str, recipient: str, printed
             continue
         s11 = period_sum(tiv, vintage, supplier, recipient, 2005, 2011)
         s12 = period_sum(tiv, vintage, supplier, recipient, 2005, 2012)
-        rows.append({"vintage": vintage, "sum 2005-2011": s11, "mean over 7 years": s11 / 7,
-                     "sum 2005-2012": s12, "mean over 8 years": s12 / 8,
-                     "printed total / 2005-2011 sum": printed_total / s11})
+        rows.append(
+            {
+                "vintage": vintage,
+                "sum 2005-2011": s11,
+                "mean over 7 years": s11 / 7,
+                "sum 2005-2012": s12,
+                "mean over 8 years": s12 / 8,
+                "printed total / 2005-2011 sum": printed_total / s11,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def decline_grid(tiv: pd.DataFrame, *, befores: list[tuple[int, int]], afters: list[tuple[int, int]],
-                 supplier: str = "Russia", recipient: str = "Iran") -> pd.DataFrame:
+def decline_grid(
+    tiv: pd.DataFrame,
+    *,
+    befores: list[tuple[int, int]],
+    afters: list[tuple[int, int]],
+    supplier: str = "Russia",
+    recipient: str = "Iran",
+) -> pd.DataFrame:
     """Percent fall of mean yearly deliveries between every pair of base periods, per vintage."""
     rows = []
     for vintage in VINTAGES:
@@ -39,8 +51,16 @@ def decline_grid(tiv: pd.DataFrame, *, befores: list[tuple[int, int]], afters: l
                     continue
                 b = period_mean(tiv, vintage, supplier, recipient, *before)
                 a = period_mean(tiv, vintage, supplier, recipient, *after)
-                rows.append({"vintage": vintage, "before": f"{before[0]}-{before[1]}", "after": f"{after[0]}-{after[1]}",
-                             "mean before": b, "mean after": a, "drop (%)": 100 * (1 - a / b)})
+                rows.append(
+                    {
+                        "vintage": vintage,
+                        "before": f"{before[0]}-{before[1]}",
+                        "after": f"{after[0]}-{after[1]}",
+                        "mean before": b,
+                        "mean after": a,
+                        "drop (%)": 100 * (1 - a / b),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -55,15 +75,20 @@ def vintage_disagreement(tiv: pd.DataFrame, *, supplier: str, recipient: str, st
 
 def fob_cif_gap(dots: pd.DataFrame) -> pd.DataFrame:
     """China-reported exports to Iran (FOB) against Iran-reported imports from China (CIF), per year."""
-    fob = dots[(dots["reporter"] == "China") & (dots["partner"] == "Iran") & (dots["flow"] == "exports_fob")].set_index("year")["value_usd_m"]
-    cif = dots[(dots["reporter"] == "Iran") & (dots["partner"] == "China") & (dots["flow"] == "imports_cif")].set_index("year")["value_usd_m"]
+    fob = dots[(dots["reporter"] == "China") & (dots["partner"] == "Iran") & (dots["flow"] == "exports_fob")].set_index(
+        "year"
+    )["value_usd_m"]
+    cif = dots[(dots["reporter"] == "Iran") & (dots["partner"] == "China") & (dots["flow"] == "imports_cif")].set_index(
+        "year"
+    )["value_usd_m"]
     out = pd.DataFrame({"China's exports, FOB": fob, "Iran's imports, CIF": cif}).dropna()
     out["CIF / FOB"] = out["Iran's imports, CIF"] / out["China's exports, FOB"]
     return out.reset_index()
 
 
-def buyers_comparison(tiv: pd.DataFrame, totals: pd.DataFrame, *, vintage: str = "2016", start: int = 2005,
-                      end: int = 2011) -> pd.DataFrame:
+def buyers_comparison(
+    tiv: pd.DataFrame, totals: pd.DataFrame, *, vintage: str = "2016", start: int = 2005, end: int = 2011
+) -> pd.DataFrame:
     """Like-for-like volumes: each country's imports from all suppliers, and from the one supplier the paper uses.
 
     ``totals`` is the ``sipri_tiv_totals`` table; the 2016 importer tables give
@@ -71,11 +96,22 @@ def buyers_comparison(tiv: pd.DataFrame, totals: pd.DataFrame, *, vintage: str =
     """
     rows = []
     for recipient, supplier in [("Iran", "China"), *[(n, "United States") for n in NEIGHBOURS]]:
-        total = totals[(totals["vintage"] == vintage) & (totals["country"] == recipient)
-                       & (totals["orientation"] == "by-recipient") & totals["year"].between(start, end)]["tiv"].sum()
+        total = totals[
+            (totals["vintage"] == vintage)
+            & (totals["country"] == recipient)
+            & (totals["orientation"] == "by-recipient")
+            & totals["year"].between(start, end)
+        ]["tiv"].sum()
         from_supplier = period_sum(tiv, vintage, supplier, recipient, start, end)
-        rows.append({"recipient": recipient, "supplier compared": supplier, "from that supplier": from_supplier,
-                     "from all suppliers": total, "share (%)": 100 * from_supplier / total if total else float("nan")})
+        rows.append(
+            {
+                "recipient": recipient,
+                "supplier compared": supplier,
+                "from that supplier": from_supplier,
+                "from all suppliers": total,
+                "share (%)": 100 * from_supplier / total if total else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -84,18 +120,27 @@ def verdict_stability(matrix: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for claim_id, verdicts in matrix.iterrows():
         tested = [v for v in verdicts.dropna() if v != "not-testable"]
-        rows.append({"claim_id": claim_id, "vintages testing it": len(tested),
-                     "verdicts": ", ".join(sorted(set(tested))) or "-",
-                     "stable": len(set(tested)) == 1 if tested else None})
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "vintages testing it": len(tested),
+                "verdicts": ", ".join(sorted(set(tested))) or "-",
+                "stable": len(set(tested)) == 1 if tested else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def tiv_to_dollars_ratio(tiv: pd.DataFrame, *, paper_value: float, supplier: str, recipient: str, year: int) -> pd.DataFrame:
+def tiv_to_dollars_ratio(
+    tiv: pd.DataFrame, *, paper_value: float, supplier: str, recipient: str, year: int
+) -> pd.DataFrame:
     """How the paper's dollar figure for one year compares with SIPRI's TIV in each vintage."""
     rows = []
     for vintage in VINTAGES:
         if coverage_gap(vintage, [supplier], year, year):
             continue
         value = period_sum(tiv, vintage, supplier, recipient, year, year)
-        rows.append({"vintage": vintage, "SIPRI TIV": value, "paper (US$ m)": paper_value, "paper / TIV": paper_value / value})
+        rows.append(
+            {"vintage": vintage, "SIPRI TIV": value, "paper (US$ m)": paper_value, "paper / TIV": paper_value / value}
+        )
     return pd.DataFrame(rows)

@@ -30,8 +30,11 @@ def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start
     if start > end:
         raise ValueError(f"start year {start} is after end year {end}")
     info = VINTAGES[check_vintage(vintage)]
-    mask = ((tiv["vintage"].to_numpy() == vintage) & (tiv["supplier"].to_numpy() == supplier)
-            & (tiv["recipient"].to_numpy() == recipient))
+    mask = (
+        (tiv["vintage"].to_numpy() == vintage)
+        & (tiv["supplier"].to_numpy() == supplier)
+        & (tiv["recipient"].to_numpy() == recipient)
+    )
     years = tiv["year"].to_numpy()[mask]
     values = tiv["tiv"].to_numpy(dtype=float)[mask]
     inside = (years >= start) & (years <= end)
@@ -118,8 +121,9 @@ def coefficient_of_variation(values: pd.Series) -> float:
     return math.nan if mean == 0 else float(np.std(values) / mean)
 
 
-def period_change(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str,
-                  before: tuple[int, int], after: tuple[int, int]) -> tuple[float, float, float]:
+def period_change(
+    tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, before: tuple[int, int], after: tuple[int, int]
+) -> tuple[float, float, float]:
     """(mean over ``before``, mean over ``after``, percent drop from one to the other), millions of TIV per year.
 
     The drop is ``100 * (1 - after / before)``: positive when deliveries fell.

@@ -28,8 +28,22 @@ from sinoiran.data.vintages import VINTAGES, check_vintage, require_coverage
 
 #: Supplier groups used to describe Iran's imports over the long run.
 WESTERN = (
-    "United States", "United Kingdom", "France", "Italy", "Germany (FRG)", "Germany", "Netherlands",
-    "Switzerland", "Sweden", "Austria", "Canada", "Japan", "Israel", "Spain", "Norway", "Belgium",
+    "United States",
+    "United Kingdom",
+    "France",
+    "Italy",
+    "Germany (FRG)",
+    "Germany",
+    "Netherlands",
+    "Switzerland",
+    "Sweden",
+    "Austria",
+    "Canada",
+    "Japan",
+    "Israel",
+    "Spain",
+    "Norway",
+    "Belgium",
 )
 OTHERS = "Others"
 SHARE_COLUMNS = ["period", "first_year", "last_year", "year", "supplier", "tiv", "total", "zero_total", "share"]
@@ -88,10 +102,13 @@ def supplier_shares(
     if merge_soviet:
         rows.loc[rows["supplier"] == "Soviet Union", "supplier"] = "Russia"
     years = range(start, end + 1)
-    wide = (rows.pivot_table(index="year", columns="supplier", values="tiv", aggfunc="sum")
-            .reindex(years, fill_value=0.0).fillna(0.0))
+    wide = (
+        rows.pivot_table(index="year", columns="supplier", values="tiv", aggfunc="sum")
+        .reindex(years, fill_value=0.0)
+        .fillna(0.0)
+    )
     totals = wide.sum(axis=1) if not wide.empty else pd.Series(0.0, index=years)
-    volumes = pd.DataFrame({s: wide[s] if s in wide else 0.0 for s in suppliers}, index=years)
+    volumes = pd.DataFrame({s: wide.get(s, 0.0) for s in suppliers}, index=years)
     if others:
         volumes[OTHERS] = (totals - volumes.sum(axis=1)).clip(lower=0)
     volumes["__total__"] = totals
@@ -99,7 +116,7 @@ def supplier_shares(
     if window == 1:  # yearly: the values exactly as the tables give them
         sums, firsts, lasts = volumes, years_index, years_index
     elif rolling:  # one window ending in each year from start + window - 1
-        sums = volumes.rolling(window).sum().iloc[window - 1:]
+        sums = volumes.rolling(window).sum().iloc[window - 1 :]
         lasts = sums.index.to_numpy()
         firsts = lasts - window + 1
     else:  # consecutive blocks from start; the last one may be shorter
@@ -107,21 +124,33 @@ def supplier_shares(
         firsts = start + sums.index.to_numpy() * window
         lasts = np.minimum(firsts + window - 1, end)
     pieces = [
-        pd.DataFrame({"first_year": firsts, "last_year": lasts, "supplier": supplier,
-                      "tiv": sums[supplier].to_numpy(), "total": sums["__total__"].to_numpy()})
-        for supplier in volumes.columns if supplier != "__total__"
+        pd.DataFrame(
+            {
+                "first_year": firsts,
+                "last_year": lasts,
+                "supplier": supplier,
+                "tiv": sums[supplier].to_numpy(),
+                "total": sums["__total__"].to_numpy(),
+            }
+        )
+        for supplier in volumes.columns
+        if supplier != "__total__"
     ]
     out = pd.concat(pieces, ignore_index=True)
     out["year"] = out["last_year"]
-    out["period"] = np.where(out["first_year"] == out["last_year"], out["first_year"].astype(str),
-                             out["first_year"].astype(str) + "-" + out["last_year"].astype(str))
+    out["period"] = np.where(
+        out["first_year"] == out["last_year"],
+        out["first_year"].astype(str),
+        out["first_year"].astype(str) + "-" + out["last_year"].astype(str),
+    )
     out["zero_total"] = out["total"] <= 0
     out["share"] = np.where(out["zero_total"], np.nan, out["tiv"] / out["total"].where(~out["zero_total"], 1.0))
     return out[SHARE_COLUMNS]
 
 
-def imports_by_group(tiv: pd.DataFrame, *, vintage: str, recipient: str, start: int, end: int,
-                     merge_soviet: bool = True) -> pd.DataFrame:
+def imports_by_group(
+    tiv: pd.DataFrame, *, vintage: str, recipient: str, start: int, end: int, merge_soviet: bool = True
+) -> pd.DataFrame:
     """Yearly imports by supplier group (China, Russia/USSR, Western, Other), millions of TIV, complete grid."""
     require_coverage(vintage, None, start, end)
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)].copy()
@@ -130,14 +159,30 @@ def imports_by_group(tiv: pd.DataFrame, *, vintage: str, recipient: str, start: 
     return rows.groupby(["year", "group"])["tiv"].sum().reindex(grid, fill_value=0.0).reset_index()
 
 
-def presidency_shares(tiv: pd.DataFrame, *, vintage: str, recipient: str, presidencies: dict[str, tuple[int, int]],
-                      suppliers: list[str]) -> pd.DataFrame:
+def presidency_shares(
+    tiv: pd.DataFrame, *, vintage: str, recipient: str, presidencies: dict[str, tuple[int, int]], suppliers: list[str]
+) -> pd.DataFrame:
     """Each supplier's volume and share of ``recipient``'s imports over each presidency's years (one block each)."""
     rows = []
     for president, (start, end) in presidencies.items():
-        block = supplier_shares(tiv, vintage=vintage, recipient=recipient, suppliers=suppliers, start=start, end=end,
-                                window=end - start + 1, others=True)
+        block = supplier_shares(
+            tiv,
+            vintage=vintage,
+            recipient=recipient,
+            suppliers=suppliers,
+            start=start,
+            end=end,
+            window=end - start + 1,
+            others=True,
+        )
         for record in block.itertuples():
-            rows.append({"president": president, "years": f"{start}-{end}", "supplier": record.supplier,
-                         "tiv": record.tiv, "share": record.share})
+            rows.append(
+                {
+                    "president": president,
+                    "years": f"{start}-{end}",
+                    "supplier": record.supplier,
+                    "tiv": record.tiv,
+                    "share": record.share,
+                }
+            )
     return pd.DataFrame(rows)

@@ -73,8 +73,10 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: li
         raise ValueError(f"window={params.window}: must be between 1 and the number of years in the period")
     first_fitted = params.start_year + params.window - 1
     if not (first_fitted + 3 <= params.break_year <= params.end_year - 2):
-        raise ValueError(f"break_year={params.break_year} is outside the window: it must leave at least three fitted "
-                         f"years on each side ({first_fitted + 3}-{params.end_year - 2} for these parameters)")
+        raise ValueError(
+            f"break_year={params.break_year} is outside the window: it must leave at least three fitted "
+            f"years on each side ({first_fitted + 3}-{params.end_year - 2} for these parameters)"
+        )
     if len(params.suppliers) < 2 or len(set(params.suppliers)) != len(params.suppliers):
         raise ValueError(f"suppliers={list(params.suppliers)}: give at least two different suppliers, leader first")
     rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
@@ -82,20 +84,31 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: li
         raise ValueError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
     supplier_gap = coverage_gap(params.vintage, list(params.suppliers), params.start_year, params.end_year)
     if supplier_gap:
-        raise ValueError(f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for "
-                         f"{', '.join(params.suppliers)}")
+        raise ValueError(
+            f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for {', '.join(params.suppliers)}"
+        )
     if VINTAGES[params.vintage].suppliers is None and params.recipient not in complete_recipients:
-        raise ValueError(f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it, so its "
-                         "total imports are unknown; ingest a full SIPRI importer table for it first")
+        raise ValueError(
+            f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it, so its "
+            "total imports are unknown; ingest a full SIPRI importer table for it first"
+        )
     return denominator_text(params.vintage)
 
 
 def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
     """The shares the models are fitted to: :func:`sinoiran.analysis.shares.supplier_shares` over rolling
     ``window``-year sums (``year`` is each window's last year), with the denominator :func:`validate` reports."""
-    return supplier_shares(tiv, vintage=params.vintage, recipient=params.recipient, suppliers=params.suppliers,
-                           start=params.start_year, end=params.end_year, window=params.window, rolling=True,
-                           partial=True)
+    return supplier_shares(
+        tiv,
+        vintage=params.vintage,
+        recipient=params.recipient,
+        suppliers=params.suppliers,
+        start=params.start_year,
+        end=params.end_year,
+        window=params.window,
+        rolling=True,
+        partial=True,
+    )
 
 
 def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str], *, n_boot: int = 2000) -> TrendRun:
@@ -110,8 +123,11 @@ def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[st
         result.fractional[supplier] = models.fractional_logit(series)
     leader, follower = params.suppliers[0], params.suppliers[1]
     result.overtaking = models.overtaking_year(
-        shares[shares["supplier"] == leader], shares[shares["supplier"] == follower],
-        start=int(shares["year"].min()), end=params.end_year, n_boot=n_boot,
+        shares[shares["supplier"] == leader],
+        shares[shares["supplier"] == follower],
+        start=int(shares["year"].min()),
+        end=params.end_year,
+        n_boot=n_boot,
     )
     return result
 
@@ -119,7 +135,11 @@ def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[st
 def coefficient_table(result: TrendRun) -> pd.DataFrame:
     """All models' coefficients in one long table: supplier, model, term, estimate, SE, CI, p."""
     frames = []
-    for label, fits in [("linear", result.linear), ("segmented", result.segmented), ("fractional logit", result.fractional)]:
+    for label, fits in [
+        ("linear", result.linear),
+        ("segmented", result.segmented),
+        ("fractional logit", result.fractional),
+    ]:
         for supplier, fit in fits.items():
             frames.append(fit.coefficients.assign(supplier=supplier, model=label))
     table = pd.concat(frames, ignore_index=True)
@@ -129,10 +149,19 @@ def coefficient_table(result: TrendRun) -> pd.DataFrame:
 def fit_table(result: TrendRun) -> pd.DataFrame:
     """Fit statistics per supplier and model (n, R squared, AIC, Chow test, ...)."""
     rows = []
-    for label, fits in [("linear", result.linear), ("segmented", result.segmented), ("fractional logit", result.fractional)]:
+    for label, fits in [
+        ("linear", result.linear),
+        ("segmented", result.segmented),
+        ("fractional logit", result.fractional),
+    ]:
         for supplier, fit in fits.items():
-            rows.append({"supplier": supplier, "model": label,
-                         **{k: v for k, v in fit.fit.items() if k not in ("center_year", "start_year")}})
+            rows.append(
+                {
+                    "supplier": supplier,
+                    "model": label,
+                    **{k: v for k, v in fit.fit.items() if k not in ("center_year", "start_year")},
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -178,14 +207,18 @@ def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
     if lin == frac:
         direction = f"The unweighted linear trend and the volume-weighted fractional logit agree: {lin} for {leader}."
     else:
-        direction = (f"The models disagree: the unweighted linear trend shows {lin} for {leader}, the volume-weighted "
-                     f"fractional logit {frac}. Weighting by volume gives the heavy delivery years most say, so the two "
-                     "answers part when the shares of big and small years move differently.")
-    chow_p = result.segmented[follower].fit["chow_p"]
+        direction = (
+            f"The models disagree: the unweighted linear trend shows {lin} for {leader}, the volume-weighted "
+            f"fractional logit {frac}. Weighting by volume gives the heavy delivery years most say, so the two "
+            "answers part when the shares of big and small years move differently."
+        )
+    chow_p = result.segmented[follower].statistic("chow_p")
     break_year = result.parameters.break_year
-    break_test = (f"The Chow test detects a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
-                  if chow_p < alpha else
-                  f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f}).")
+    break_test = (
+        f"The Chow test detects a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
+        if chow_p < alpha
+        else f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
+    )
     year = result.overtaking["year"]
     if np.isnan(year):
         overtaking = f"The fitted gap does not turn in {leader}'s favour within the window."

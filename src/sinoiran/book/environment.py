@@ -14,9 +14,26 @@ from sinoiran.base.paths import PROJECT_ROOT
 
 #: The packages whose versions the reproducibility report lists.
 KEY_PACKAGES = [
-    "jupyter-book", "sphinx", "myst-nb", "myst-parser", "jupyter-cache", "sphinx-book-theme", "sphinxcontrib-bibtex",
-    "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pandera", "openpyxl",
-    "papermill", "nbval", "pytest", "ipykernel", "nbclient",
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "myst-parser",
+    "jupyter-cache",
+    "sphinx-book-theme",
+    "sphinxcontrib-bibtex",
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "openpyxl",
+    "papermill",
+    "nbval",
+    "pytest",
+    "ipykernel",
+    "nbclient",
 ]
 
 
@@ -36,11 +53,20 @@ def environment_table(packages: list[str] | None = None, lock: Path | None = Non
             installed = metadata.version(name)
         except metadata.PackageNotFoundError:
             installed = None
-        rows.append({"package": name, "locked": pins.get(name), "installed": installed,
-                     "matches": installed is not None and installed == pins.get(name)})
+        rows.append(
+            {
+                "package": name,
+                "locked": pins.get(name),
+                "installed": installed,
+                "matches": installed is not None and installed == pins.get(name),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def python_summary() -> dict[str, str]:
     """Python's major.minor version and implementation (stable across patch releases)."""
-    return {"python": f"{sys.version_info.major}.{sys.version_info.minor}", "implementation": platform.python_implementation()}
+    return {
+        "python": f"{sys.version_info.major}.{sys.version_info.minor}",
+        "implementation": platform.python_implementation(),
+    }

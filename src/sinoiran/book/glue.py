@@ -19,7 +19,6 @@ from sinoiran.base.precision import PRECISION, Precision, as_python, stored
 from sinoiran.claims import for_display, verdict_summary
 
 
-
 def precision_table() -> pd.DataFrame:
     """The precision policy as a table for the book: kind, how it is stored, what it is used for."""
     rows = [{"Kind": kind, "Stored as": rule.describe(), "Used for": rule.used_for} for kind, rule in PRECISION.items()]
@@ -39,9 +38,9 @@ def stored_frame(frame: pd.DataFrame, kind: str | Precision | dict[str, str] = "
         rule = column_kind if isinstance(column_kind, Precision) else PRECISION[column_kind]
         column = result.iloc[:, position]
         if pd.api.types.is_float_dtype(column.dtype):
-            values = column.map(lambda v: rule.round(float(v)), na_action="ignore").astype(column.dtype)
+            values = column.map(lambda v, rule=rule: rule.round(float(v)), na_action="ignore").astype(column.dtype)
         elif column.dtype == object:
-            values = column.map(lambda v: rule.round(float(v)) if isinstance(as_python(v), float) else v)
+            values = column.map(lambda v, rule=rule: rule.round(float(v)) if isinstance(as_python(v), float) else v)
         else:
             continue
         result.isetitem(position, values)
@@ -137,7 +136,7 @@ def figure_content(figure) -> str:
                 rows.append((where, "points", str(collection.get_label()), numbers_text(collection.get_offsets())))
             elif isinstance(collection, PolyCollection):
                 for path in collection.get_paths():
-                    vertices = path.vertices
+                    vertices = np.asarray(path.vertices, dtype=float)
                     bounds = [vertices[:, 0].min(), vertices[:, 0].max(), vertices[:, 1].min(), vertices[:, 1].max()]
                     rows.append((where, "area", str(collection.get_label()), numbers_text(bounds)))
         for text in ax.texts:

@@ -26,10 +26,23 @@ def deliveries_by_vintage(
     without a delivery are drawn at zero; years or suppliers it does not cover
     are left out (see :func:`sinoiran.analysis.series.annual_deliveries`).
     """
-    subset = annual_deliveries(tiv, recipient=recipient, suppliers=suppliers, start=start, end=end).dropna(subset=["tiv"])
+    subset = annual_deliveries(tiv, recipient=recipient, suppliers=suppliers, start=start, end=end).dropna(
+        subset=["tiv"]
+    )
     grid = sns.relplot(
-        data=subset, x="year", y="tiv", hue="vintage", style="vintage", col="supplier", col_order=suppliers,
-        kind="line", markers=True, dashes=False, height=3.4, aspect=1.35, facet_kws={"sharey": False},
+        data=subset,
+        x="year",
+        y="tiv",
+        hue="vintage",
+        style="vintage",
+        col="supplier",
+        col_order=suppliers,
+        kind="line",
+        markers=True,
+        dashes=False,
+        height=3.4,
+        aspect=1.35,
+        facet_kws={"sharey": False},
     )
     grid.set_axis_labels("Year of delivery", TIV_LABEL)
     grid.set_titles(f"{{col_name}} \u2192 {recipient}")
@@ -51,11 +64,20 @@ def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: 
         date = events.loc[events["event_id"] == event_id, "date"].iloc[0]
         x = date.year + (date.dayofyear - 1) / 365.25
         ax.axvline(x, color="0.3", linestyle="--", linewidth=0.8)
-        ax.text(x, top * (0.97 - 0.07 * (i % 3)), " " + labels.get(event_id, event_id), fontsize=7, va="top", ha="left", color="0.2")
+        ax.text(
+            x,
+            top * (0.97 - 0.07 * (i % 3)),
+            " " + labels.get(event_id, event_id),
+            fontsize=7,
+            va="top",
+            ha="left",
+            color="0.2",
+        )
 
 
-def imports_by_group_area(groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran",
-                          zoom_from: int = 1979) -> plt.Figure:
+def imports_by_group_area(
+    groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran", zoom_from: int = 1979
+) -> plt.Figure:
     """Stacked yearly imports by supplier group (millions of TIV): the whole range above, and below
     the years from ``zoom_from`` on a scale of their own, with the key events marked."""
     wide = groups.pivot(index="year", columns="group", values="tiv").fillna(0.0)
@@ -75,12 +97,25 @@ def imports_by_group_area(groups: pd.DataFrame, events: pd.DataFrame, *, vintage
     bottom.set_xlabel("Year of delivery")
     bottom.set_ylabel(TIV_LABEL)
     bottom.set_title(f"From {zoom_from} (shaded above), on its own scale", fontsize=9)
-    shown = [e for e in ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"]
-             if zoom_from <= events.loc[events["event_id"] == e, "date"].iloc[0].year <= zoom.index.max()]
-    _event_lines(bottom, events, shown,
-                 labels={"revolution": "Revolution", "war-start": "War with Iraq", "war-end": "Ceasefire",
-                         "rafsanjani": "Rafsanjani", "ussr-end": "USSR ends", "khatami": "Khatami",
-                         "ahmadinejad-1": "Ahmadinejad"})
+    shown = [
+        e
+        for e in ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"]
+        if zoom_from <= events.loc[events["event_id"] == e, "date"].iloc[0].year <= zoom.index.max()
+    ]
+    _event_lines(
+        bottom,
+        events,
+        shown,
+        labels={
+            "revolution": "Revolution",
+            "war-start": "War with Iraq",
+            "war-end": "Ceasefire",
+            "rafsanjani": "Rafsanjani",
+            "ussr-end": "USSR ends",
+            "khatami": "Khatami",
+            "ahmadinejad-1": "Ahmadinejad",
+        },
+    )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _credit(fig)
     return fig
@@ -94,15 +129,32 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
     data = yearly.dropna(subset=["tiv"])
     data = data[data["year"].between(start, end)]
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    sns.lineplot(data=data, x="year", y="tiv", hue="supplier", style="vintage", markers=True, ax=ax,
-                 palette={"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]})
+    sns.lineplot(
+        data=data,
+        x="year",
+        y="tiv",
+        hue="supplier",
+        style="vintage",
+        markers=True,
+        ax=ax,
+        palette={"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]},
+    )
     ax.set_xlabel("Year of delivery")
     ax.set_ylabel(TIV_LABEL)
     ax.set_title("Deliveries to Iran and the sanctions on Iran")
     ax.legend(fontsize=7, frameon=False, ncol=2)
-    _event_lines(ax, events, ["unsc-1737", "unsc-1747", "unsc-1803", "unsc-1929", "s300-halt"],
-                 labels={"unsc-1737": "UNSC 1737", "unsc-1747": "UNSC 1747", "unsc-1803": "UNSC 1803",
-                         "unsc-1929": "UNSC 1929", "s300-halt": "S-300 ban"})
+    _event_lines(
+        ax,
+        events,
+        ["unsc-1737", "unsc-1747", "unsc-1803", "unsc-1929", "s300-halt"],
+        labels={
+            "unsc-1737": "UNSC 1737",
+            "unsc-1747": "UNSC 1747",
+            "unsc-1803": "UNSC 1803",
+            "unsc-1929": "UNSC 1929",
+            "s300-halt": "S-300 ban",
+        },
+    )
     fig.subplots_adjust(bottom=0.2)
     _credit(fig)
     return fig
@@ -135,22 +187,34 @@ def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
 
 def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     """China-Iran merchandise trade by reporter: China's exports (FOB) and Iran's imports (CIF), US$ million."""
-    rows = dots[((dots["reporter"] == "China") & (dots["partner"] == "Iran") & (dots["flow"] == "exports_fob"))
-                | ((dots["reporter"] == "Iran") & (dots["partner"] == "China") & (dots["flow"] == "imports_cif"))].copy()
-    rows["series"] = rows["reporter"].map({"China": "China's exports to Iran (FOB)", "Iran": "Iran's imports from China (CIF)"})
+    rows = dots[
+        ((dots["reporter"] == "China") & (dots["partner"] == "Iran") & (dots["flow"] == "exports_fob"))
+        | ((dots["reporter"] == "Iran") & (dots["partner"] == "China") & (dots["flow"] == "imports_cif"))
+    ].copy()
+    rows["series"] = rows["reporter"].map(
+        {"China": "China's exports to Iran (FOB)", "Iran": "Iran's imports from China (CIF)"}
+    )
     fig, ax = plt.subplots(figsize=(8, 3.8))
     sns.lineplot(data=rows, x="year", y="value_usd_m", hue="series", style="estimated", markers=True, ax=ax)
     ax.set_xlabel("Year")
     ax.set_ylabel("US$ million (current)")
     ax.set_title("One trade flow, two reporters")
     ax.legend(fontsize=7, frameon=False)
-    fig.text(0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35")
+    fig.text(
+        0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35"
+    )
     fig.subplots_adjust(bottom=0.2)
     return fig
 
 
-def shares_with_trends(shares: pd.DataFrame, fitted: dict[str, pd.DataFrame], *, break_year: int, title: str,
-                       segmented: dict[str, pd.DataFrame] | None = None) -> plt.Figure:
+def shares_with_trends(
+    shares: pd.DataFrame,
+    fitted: dict[str, pd.DataFrame],
+    *,
+    break_year: int,
+    title: str,
+    segmented: dict[str, pd.DataFrame] | None = None,
+) -> plt.Figure:
     """Each supplier's share (points), its linear trend with a 95% band, and the segmented fit (dashed).
 
     ``fitted`` maps supplier -> :func:`sinoiran.analysis.models.fitted_line` frame; shares are fractions.

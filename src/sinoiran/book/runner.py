@@ -75,8 +75,14 @@ def execute(path: str, timeout: int = 600):
     os.environ["PYTHONHASHSEED"] = "0"
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(notebook, timeout=timeout, startup_timeout=300, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(Path(path).parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        startup_timeout=300,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
     client.execute()
     for cell in notebook.cells:
         for key in VOLATILE_METADATA:
@@ -156,8 +162,10 @@ def prune_caches(root: Path, keep: str, keep_last: int = 2) -> None:
     base = root / "_build" / ".jupyter_cache"
     if not base.is_dir():
         return
-    others = sorted((p for p in base.iterdir() if p.is_dir() and p.name != keep), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in others[keep_last - 1:]:
+    others = sorted(
+        (p for p in base.iterdir() if p.is_dir() and p.name != keep), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in others[keep_last - 1 :]:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -211,8 +219,11 @@ def _cache_executed(cache, path: Path, text: str) -> None:
     from jupyter_cache.cache.main import NbArtifacts
 
     notebook = nbformat.reads(text, as_version=4)
-    cache.cache_notebook_bundle(CacheBundleIn(notebook, str(path), artifacts=NbArtifacts([], in_folder=path.parent)),
-                                check_validity=True, overwrite=True)
+    cache.cache_notebook_bundle(
+        CacheBundleIn(notebook, str(path), artifacts=NbArtifacts([], in_folder=path.parent)),
+        check_validity=True,
+        overwrite=True,
+    )
 
 
 def write_build_config(root: Path, key: str) -> Path:
@@ -256,8 +267,16 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     config = write_build_config(root, key)
     last_key_file = root / "_build" / ".book-key"
     force_all = not last_key_file.exists() or last_key_file.read_text() != key or counts["executed"] > 0
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going",
-               "--config", str(config)]
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(root),
+        "-W",
+        "-n",
+        "--keep-going",
+        "--config",
+        str(config),
+    ]
     if output is not None:
         command += ["--path-output", str(output)]
     if force_all:
@@ -266,8 +285,13 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     last_key_file.write_text(key)
     stamp.write_text(whole)
     prune_caches(root, key)
-    return {"key": key, **counts, "sphinx_all": force_all,
-            "execute_seconds": round(executed_at - started, 1), "sphinx_seconds": round(time.perf_counter() - executed_at, 1)}
+    return {
+        "key": key,
+        **counts,
+        "sphinx_all": force_all,
+        "execute_seconds": round(executed_at - started, 1),
+        "sphinx_seconds": round(time.perf_counter() - executed_at, 1),
+    }
 
 
 def report(counts: dict[str, object]) -> str:

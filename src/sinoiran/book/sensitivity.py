@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.book.glue import stored_frame
-from sinoiran.base.paths import PROJECT_ROOT
 from sinoiran.analysis.trends import TrendParameters, validate
+from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.book.glue import stored_frame
 from sinoiran.data.vintages import VINTAGES
 
 CHAPTER = PROJECT_ROOT / "chapters" / "trends.ipynb"
@@ -30,14 +30,20 @@ BREAK_YEARS = (2007, 2008, 2009, 2010, 2011)
 WINDOWS = (1, 3)
 
 
-def parameter_grid(vintages=None, break_years=BREAK_YEARS, windows=WINDOWS, base: TrendParameters | None = None) -> list[TrendParameters]:
+def parameter_grid(
+    vintages=None, break_years=BREAK_YEARS, windows=WINDOWS, base: TrendParameters | None = None
+) -> list[TrendParameters]:
     """Every vintage x break year x window, other parameters as in ``base``."""
     base = base or TrendParameters()
-    return [replace(base, vintage=v, break_year=b, window=w)
-            for v, b, w in itertools.product(vintages or list(VINTAGES), break_years, windows)]
+    return [
+        replace(base, vintage=v, break_year=b, window=w)
+        for v, b, w in itertools.product(vintages or list(VINTAGES), break_years, windows)
+    ]
 
 
-def plan(grid: list[TrendParameters], tiv: pd.DataFrame, complete_recipients: list[str]) -> tuple[list[TrendParameters], pd.DataFrame]:
+def plan(
+    grid: list[TrendParameters], tiv: pd.DataFrame, complete_recipients: list[str]
+) -> tuple[list[TrendParameters], pd.DataFrame]:
     """Split the grid into runnable parameters and a table of skipped ones with the reason."""
     runnable, skipped = [], []
     for params in grid:
@@ -66,8 +72,13 @@ def execute_one(params: TrendParameters, out_dir: str) -> dict:
 
     output = Path(out_dir) / f"{run_id(params)}.ipynb"
     papermill.execute_notebook(
-        str(CHAPTER), str(output), parameters={**asdict(params), "suppliers": list(params.suppliers)},
-        kernel_name="python3", progress_bar=False, cwd=str(CHAPTER.parent), log_output=False,
+        str(CHAPTER),
+        str(output),
+        parameters={**asdict(params), "suppliers": list(params.suppliers)},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(CHAPTER.parent),
+        log_output=False,
     )
     notebook = json.loads(output.read_text())
     for cell in notebook["cells"]:
@@ -78,7 +89,9 @@ def execute_one(params: TrendParameters, out_dir: str) -> dict:
     raise RuntimeError(f"{output}: no key_results_json glued")
 
 
-def run_grid(runnable: list[TrendParameters], out_dir: Path, jobs: int | None = None, progress: bool = True) -> pd.DataFrame:
+def run_grid(
+    runnable: list[TrendParameters], out_dir: Path, jobs: int | None = None, progress: bool = True
+) -> pd.DataFrame:
     """Execute every runnable combination, ``jobs`` at a time; one row of key results each."""
     from tqdm import tqdm
 
@@ -116,8 +129,10 @@ def overtaking_summary(results: pd.DataFrame) -> pd.DataFrame:
     """Per vintage and window: the overtaking year and its interval (they do not depend on the break year)."""
     ran = results[results["skipped"].isna() | (results["skipped"] == "")]
     summary = ran.groupby(["vintage", "window"], as_index=False).agg(
-        denominator=("denominator", "first"), overtaking_year=("overtaking_year", "first"),
-        ci_low=("overtaking_ci_low", "first"), ci_high=("overtaking_ci_high", "first"),
+        denominator=("denominator", "first"),
+        overtaking_year=("overtaking_year", "first"),
+        ci_low=("overtaking_ci_low", "first"),
+        ci_high=("overtaking_ci_high", "first"),
         share_of_draws_crossing=("share_of_draws_crossing", "first"),
         break_years=("break_year", "count"),
     )
@@ -143,8 +158,10 @@ def break_finding(tests: pd.DataFrame) -> str:
     if yearly and smoothed:
         return "A break is detected with yearly and with smoothed shares, though not for every break year and release."
     if smoothed:
-        return ("A break appears only in smoothed shares, where a one-year step becomes a ramp spread over "
-                "overlapping windows; with yearly shares neither test finds one. It is not a robust finding.")
+        return (
+            "A break appears only in smoothed shares, where a one-year step becomes a ramp spread over "
+            "overlapping windows; with yearly shares neither test finds one. It is not a robust finding."
+        )
     if yearly:
         return "A break appears with yearly shares but disappears once shares are smoothed; it is not a robust finding."
     return "Neither test finds a break with any window, release or break year."

@@ -24,7 +24,6 @@ from sinoiran.claims.rules import (
     DISAGREEING,
     DOTS_LABEL,
     NO_VINTAGE,
-    REGISTER_LABELS,
     TIV_VINTAGES,
     VERDICTS,
     Row,
@@ -32,10 +31,30 @@ from sinoiran.claims.rules import (
     relative_verdict,
 )
 from sinoiran.data.paper import BY_ID, CLAIM_IDS, LISTED_ITEMS
+from sinoiran.data.vintages import REGISTER_LABELS
 
 __all__ = [
-    "AGREEING", "BY_ID", "CLAIM_IDS", "DISAGREEING", "DOTS_LABEL", "EVALUATORS", "LEDGER_COLUMNS", "LISTED_ITEMS",
-    "NO_VINTAGE", "REGISTER_LABELS", "TIV_VINTAGES", "VERDICTS", "Row", "amount_ranges", "arithmetic_verdict",
-    "best_verdicts", "for_display", "ledger", "ledger_labels", "relative_verdict", "verdict_counts",
-    "verdict_summary", "vintage_matrix",
+    "AGREEING",
+    "BY_ID",
+    "CLAIM_IDS",
+    "DISAGREEING",
+    "DOTS_LABEL",
+    "EVALUATORS",
+    "LEDGER_COLUMNS",
+    "LISTED_ITEMS",
+    "NO_VINTAGE",
+    "REGISTER_LABELS",
+    "TIV_VINTAGES",
+    "VERDICTS",
+    "Row",
+    "amount_ranges",
+    "arithmetic_verdict",
+    "best_verdicts",
+    "for_display",
+    "ledger",
+    "ledger_labels",
+    "relative_verdict",
+    "verdict_counts",
+    "verdict_summary",
+    "vintage_matrix",
 ]

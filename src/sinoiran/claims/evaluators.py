@@ -10,7 +10,7 @@ Periods are inclusive calendar years.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sinoiran.analysis.deals import listed_items_check, register_records
 from sinoiran.analysis.series import (
@@ -28,7 +28,6 @@ from sinoiran.base.precision import round_snapped, snap
 from sinoiran.claims.rules import (
     DOTS_LABEL,
     NO_VINTAGE,
-    REGISTER_LABELS,
     TIV_VINTAGES,
     Row,
     arithmetic_verdict,
@@ -39,7 +38,7 @@ from sinoiran.claims.rules import (
 from sinoiran.data.events import PRESIDENCIES, event_month
 from sinoiran.data.paper import BY_ID, LISTED_BOATS, LISTED_ITEMS, PAPER_DATES, Claim, ListedItem, parse_period
 from sinoiran.data.tables import Inputs
-from sinoiran.data.vintages import coverage_gap
+from sinoiran.data.vintages import REGISTER_LABELS, coverage_gap
 
 Evaluator = Callable[[Claim, Inputs], list[Row]]
 EVALUATORS: dict[str, Evaluator] = {}
@@ -58,21 +57,33 @@ def evaluator(*claim_ids: str):
     return register
 
 
-def _row(claim: Claim, vintage: str, value: float | str | None, verdict: str, note: str,
-         paper: float | str | None = None) -> Row:
+def _row(
+    claim: Claim, vintage: str, value: float | str | None, verdict: str, note: str, paper: float | str | None = None
+) -> Row:
     """A ledger row; ``paper`` defaults to the claim's printed number. Text values go to the text columns."""
     paper_value, paper_text = split_value(claim.value if paper is None else paper)
     recomputed_value, recomputed_text = split_value(value)
-    return Row(claim.claim_id, vintage, paper_value, paper_text, recomputed_value, recomputed_text, claim.unit,
-               verdict, tolerance_text(claim), note)
+    return Row(
+        claim.claim_id,
+        vintage,
+        paper_value,
+        paper_text,
+        recomputed_value,
+        recomputed_text,
+        claim.unit,
+        verdict,
+        tolerance_text(claim),
+        note,
+    )
 
 
 def _not_testable(claim: Claim, vintage: str, why: str) -> Row:
     return _row(claim, vintage, None, "not-testable", why)
 
 
-def _vintage_rows(claim: Claim, suppliers: list[str] | None, start: int, end: int,
-                  check: Callable[[str], tuple[float, str, str]]) -> list[Row]:
+def _vintage_rows(
+    claim: Claim, suppliers: list[str] | None, start: int, end: int, check: Callable[[str], tuple[float, str, str]]
+) -> list[Row]:
     """One row per TIV vintage: ``not-testable`` (saying why) where the vintage lacks the years or
     suppliers, else ``check(vintage) -> (value, verdict, note)``."""
     rows = []
@@ -86,41 +97,65 @@ def _vintage_rows(claim: Claim, suppliers: list[str] | None, start: int, end: in
     return rows
 
 
-def _amount_rows(claim: Claim, compute: Callable[[str], tuple[float, str]], suppliers: list[str] | None,
-                 start: int, end: int) -> list[Row]:
+def _amount_rows(
+    claim: Claim, compute: Callable[[str], tuple[float, str]], suppliers: list[str] | None, start: int, end: int
+) -> list[Row]:
     """Rows of an amount claim in every TIV vintage: compute(vintage) -> (value, note), judged by tolerance."""
 
     def check(vintage: str) -> tuple[float, str, str]:
         value, note = compute(vintage)
-        return round_snapped(value, 4), relative_verdict(claim.value, value, claim.tolerance), note
+        return round_snapped(value, 4), relative_verdict(claim.number, value, claim.relative_tolerance), note
 
     return _vintage_rows(claim, suppliers, start, end, check)
 
 
 @evaluator("INTRO-GALLUP")
 def _gallup(claim: Claim, inputs: Inputs) -> list[Row]:
-    return [_not_testable(claim, NO_VINTAGE, "No opinion-poll data in the package; the figure rests on the cited Gallup release.")]
+    return [
+        _not_testable(
+            claim, NO_VINTAGE, "No opinion-poll data in the package; the figure rests on the cited Gallup release."
+        )
+    ]
 
 
 @evaluator("INTRO-NIE-AGENCIES")
 def _nie_agencies(claim: Claim, inputs: Inputs) -> list[Row]:
-    return [_not_testable(claim, NO_VINTAGE, "No source in the package lists the members of the US Intelligence "
-                          "Community in 2007; the count rests on the NIE itself.")]
+    return [
+        _not_testable(
+            claim,
+            NO_VINTAGE,
+            "No source in the package lists the members of the US Intelligence "
+            "Community in 2007; the count rests on the NIE itself.",
+        )
+    ]
 
 
 @evaluator("MAIN-MISSILE-FORCE")
 def _missile_force(claim: Claim, inputs: Inputs) -> list[Row]:
-    return [_not_testable(claim, NO_VINTAGE, "SIPRI records transfers, not national inventories or indigenous "
-                          "production, so the size of Iran's deployed missile force cannot be checked here.")]
+    return [
+        _not_testable(
+            claim,
+            NO_VINTAGE,
+            "SIPRI records transfers, not national inventories or indigenous "
+            "production, so the size of Iran's deployed missile force cannot be checked here.",
+        )
+    ]
 
 
 @evaluator("INTRO-NIE-GAP")
 def _nie_gap(claim: Claim, inputs: Inputs) -> list[Row]:
     nie_year, _ = event_month(inputs.events, "nie-2007")
     gap = 2009 - nie_year
-    verdict = "reproduced" if gap == claim.value else "differs"
-    return [_row(claim, NO_VINTAGE, float(gap), verdict,
-                 f"NIE key judgments released {nie_year} (events table); poll year 2009 as cited.")]
+    verdict = "reproduced" if gap == claim.number else "differs"
+    return [
+        _row(
+            claim,
+            NO_VINTAGE,
+            float(gap),
+            verdict,
+            f"NIE key judgments released {nie_year} (events table); poll year 2009 as cited.",
+        )
+    ]
 
 
 @evaluator("INTRO-NIE-CONTENT")
@@ -133,17 +168,32 @@ def _nie_content(claim: Claim, inputs: Inputs) -> list[Row]:
         "(events table: '" + nie + "'); they also say Iran's declared uranium enrichment went on. "
         "The paper's 'stopped its nuclear enrichment' conflates the two."
     )
-    return [_row(claim, NO_VINTAGE, "halted the nuclear weapons programme (enrichment continued)", verdict, note,
-                 paper=claim.paper_value)]
+    return [
+        _row(
+            claim,
+            NO_VINTAGE,
+            "halted the nuclear weapons programme (enrichment continued)",
+            verdict,
+            note,
+            paper=claim.paper_value,
+        )
+    ]
 
 
 @evaluator("CTX-WAR-LENGTH")
 def _war_length(claim: Claim, inputs: Inputs) -> list[Row]:
     ev = inputs.events.set_index("event_id")["date"]
     years = (ev["war-end"] - ev["war-start"]).days / 365.25
-    verdict = "reproduced" if round(years) == claim.value else "differs"
-    return [_row(claim, NO_VINTAGE, round_snapped(years, 2), verdict,
-                 f"{ev['war-start']:%d %b %Y} to the ceasefire of {ev['war-end']:%d %b %Y} (events table).")]
+    verdict = "reproduced" if round(years) == claim.number else "differs"
+    return [
+        _row(
+            claim,
+            NO_VINTAGE,
+            round_snapped(years, 2),
+            verdict,
+            f"{ev['war-start']:%d %b %Y} to the ceasefire of {ev['war-end']:%d %b %Y} (events table).",
+        )
+    ]
 
 
 @evaluator("CTX-POSTCW-SUPPLIERS")
@@ -152,13 +202,26 @@ def _postcw(claim: Claim, inputs: Inputs) -> list[Row]:
 
     def check(vintage: str) -> tuple[float, str, str]:
         ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
-        block = supplier_shares(inputs.tiv, vintage=vintage, recipient="Iran", suppliers=["Russia", "China"],
-                                start=start, end=end, window=end - start + 1)
+        block = supplier_shares(
+            inputs.tiv,
+            vintage=vintage,
+            recipient="Iran",
+            suppliers=["Russia", "China"],
+            start=start,
+            end=end,
+            window=end - start + 1,
+        )
         share = 100 * float(block["share"].sum())
         top_two = set(ranking.index[:2]) == {"Russia", "China"}
         verdict = "supported" if top_two and share >= 50 else "not-supported"
-        return round_snapped(share, 1), verdict, (f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
-                                          f"top two suppliers: {', '.join(ranking.index[:2])}.")
+        return (
+            round_snapped(share, 1),
+            verdict,
+            (
+                f"Joint share of Russia and China in Iran's TIV {start}-{end}, percent; "
+                f"top two suppliers: {', '.join(ranking.index[:2])}."
+            ),
+        )
 
     return _vintage_rows(claim, None, start, end, check)
 
@@ -176,15 +239,31 @@ def _hashemi_khatami(claim: Claim, inputs: Inputs) -> list[Row]:
         for president in ("Rafsanjani", "Khatami"):
             start, end = PRESIDENCIES[president]
             ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
-            block = supplier_shares(inputs.tiv, vintage=vintage, recipient="Iran", suppliers=["China"],
-                                    start=start, end=end, window=end - start + 1)
+            block = supplier_shares(
+                inputs.tiv,
+                vintage=vintage,
+                recipient="Iran",
+                suppliers=["China"],
+                start=start,
+                end=end,
+                window=end - start + 1,
+            )
             share = 100 * float(block["share"].iloc[0])
             rank = list(ranking.index).index("China") + 1 if "China" in ranking.index else None
             ok = ok and rank is not None and rank <= 2
             shares.append(share)
-            parts.append(f"{president} ({start}-{end}): {snap(ranking.get('China', 0)):.0f} million TIV, {snap(share):.1f}% share, rank {rank}")
-        rows.append(_row(claim, vintage, round_snapped(min(shares), 1), "supported" if ok else "not-supported",
-                         "China's smallest share across the two presidencies, percent. " + "; ".join(parts) + "."))
+            parts.append(
+                f"{president} ({start}-{end}): {snap(ranking.get('China', 0)):.0f} million TIV, {snap(share):.1f}% share, rank {rank}"
+            )
+        rows.append(
+            _row(
+                claim,
+                vintage,
+                round_snapped(min(shares), 1),
+                "supported" if ok else "not-supported",
+                "China's smallest share across the two presidencies, percent. " + "; ".join(parts) + ".",
+            )
+        )
     return rows
 
 
@@ -197,9 +276,15 @@ def _steady(claim: Claim, inputs: Inputs) -> list[Row]:
         cv = coefficient_of_variation(values)
         every_year = bool((values > 0).all())
         verdict = "supported" if every_year and cv <= 0.5 else "not-supported"
-        return round_snapped(cv, 3), verdict, (f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
-                                       f"deliveries in {int((values > 0).sum())} of {len(values)} years "
-                                       f"(range {snap(values.min()):.0f}-{snap(values.max()):.0f} million TIV).")
+        return (
+            round_snapped(cv, 3),
+            verdict,
+            (
+                f"Coefficient of variation of China's yearly TIV to Iran {start}-{end}; "
+                f"deliveries in {int((values > 0).sum())} of {len(values)} years "
+                f"(range {snap(values.min()):.0f}-{snap(values.max()):.0f} million TIV)."
+            ),
+        )
 
     return _vintage_rows(claim, ["China"], start, end, check)
 
@@ -234,7 +319,10 @@ def _mean_claim(supplier: str) -> Evaluator:
 
         def compute(vintage: str) -> tuple[float, str]:
             value = period_mean(inputs.tiv, vintage, supplier, "Iran", start, end)
-            return value, f"Mean yearly deliveries {supplier} to Iran {start}-{end} ({end - start + 1} years), millions of TIV."
+            return (
+                value,
+                f"Mean yearly deliveries {supplier} to Iran {start}-{end} ({end - start + 1} years), millions of TIV.",
+            )
 
         return _amount_rows(claim, compute, [supplier], start, end)
 
@@ -249,29 +337,44 @@ for _cid, _sup in [("MAIN-CHN-MEAN", "China"), ("MAIN-RUS-MEAN-0507", "Russia"),
 def _arms_2011(claim: Claim, inputs: Inputs) -> list[Row]:
     def compute(vintage: str) -> tuple[float, str]:
         value = period_sum(inputs.tiv, vintage, "China", "Iran", 2011, 2011)
-        return value, ("China's 2011 deliveries to Iran, millions of TIV. The paper cites Trade Map (customs data), "
-                       "which the package does not hold; SIPRI TIV is the closest source here.")
+        return value, (
+            "China's 2011 deliveries to Iran, millions of TIV. The paper cites Trade Map (customs data), "
+            "which the package does not hold; SIPRI TIV is the closest source here."
+        )
 
     return _amount_rows(claim, compute, ["China"], 2011, 2011)
 
 
 @evaluator("MAIN-PERIOD")
 def _period(claim: Claim, inputs: Inputs) -> list[Row]:
-    chn_sum, chn_mean = BY_ID["MAIN-CHN-SUM"].value, BY_ID["MAIN-CHN-MEAN"].value
+    chn_sum, chn_mean = BY_ID["MAIN-CHN-SUM"].number, BY_ID["MAIN-CHN-MEAN"].number
     implied_years = chn_sum / chn_mean
     seven, eight = chn_sum / 7, chn_sum / 8
     verdict = arithmetic_verdict(chn_mean, seven, 1)
     fits = {"arithmetic-consistent": "matches", "arithmetic-inconsistent": "does not match"}
-    rows = [_row(claim, NO_VINTAGE, round_snapped(seven, 2), verdict,
-                 f"The printed sum and mean imply {snap(implied_years):.2f} years: {snap(chn_sum):.0f}/7 = {snap(seven):.2f} (2005-2011) "
-                 f"{fits[verdict]} the printed {chn_mean}; {snap(chn_sum):.0f}/8 = {snap(eight):.2f} (2005-2012) "
-                 f"{fits[arithmetic_verdict(chn_mean, eight, 1)]} it.", paper=chn_mean)]
+    rows = [
+        _row(
+            claim,
+            NO_VINTAGE,
+            round_snapped(seven, 2),
+            verdict,
+            f"The printed sum and mean imply {snap(implied_years):.2f} years: {snap(chn_sum):.0f}/7 = {snap(seven):.2f} (2005-2011) "
+            f"{fits[verdict]} the printed {chn_mean}; {snap(chn_sum):.0f}/8 = {snap(eight):.2f} (2005-2012) "
+            f"{fits[arithmetic_verdict(chn_mean, eight, 1)]} it.",
+            paper=chn_mean,
+        )
+    ]
 
     def check(vintage: str) -> tuple[float, str, str]:
         s11 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2011)
         s12 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2012)
-        return round_snapped(s12, 4), relative_verdict(chn_sum, s12, claim.tolerance), (
-            f"2005-2012 reading: {snap(s12):.1f} million TIV; 2005-2011 reading: {snap(s11):.1f}; printed sum {snap(chn_sum):.0f}.")
+        return (
+            round_snapped(s12, 4),
+            relative_verdict(chn_sum, s12, claim.relative_tolerance),
+            (
+                f"2005-2012 reading: {snap(s12):.1f} million TIV; 2005-2011 reading: {snap(s11):.1f}; printed sum {snap(chn_sum):.0f}."
+            ),
+        )
 
     return rows + _vintage_rows(claim, ["China"], 2005, 2012, check)
 
@@ -289,9 +392,16 @@ def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
         first = ranking.index[0]
         second = ranking.iloc[1] if len(ranking) > 1 else 0.0
         verdict = "supported" if first == supplier else "not-supported"
-        rows.append(_row(claim, vintage, float(ranking.get(supplier, 0.0)), verdict,
-                         f"{supplier}'s deliveries {start}-{end}, millions of TIV; largest supplier {first} "
-                         f"({snap(ranking.iloc[0]):.0f}), next {snap(second):.0f}."))
+        rows.append(
+            _row(
+                claim,
+                vintage,
+                float(ranking.get(supplier, 0.0)),
+                verdict,
+                f"{supplier}'s deliveries {start}-{end}, millions of TIV; largest supplier {first} "
+                f"({snap(ranking.iloc[0]):.0f}), next {snap(second):.0f}.",
+            )
+        )
     return rows
 
 
@@ -310,20 +420,33 @@ def _rus_decline(claim: Claim, inputs: Inputs) -> list[Row]:
     def check(vintage: str) -> tuple[float, str, str]:
         before, after, _ = period_change(inputs.tiv, vintage, "Russia", "Iran", (2005, 2007), (2008, 2011))
         verdict = "supported" if after < 0.5 * before else "not-supported"
-        return round_snapped(after / before, 3), verdict, (f"Ratio of the 2008-2011 mean ({snap(after):.1f}) to the 2005-2007 "
-                                                   f"mean ({snap(before):.1f}), millions of TIV per year.")
+        return (
+            round_snapped(after / before, 3),
+            verdict,
+            (
+                f"Ratio of the 2008-2011 mean ({snap(after):.1f}) to the 2005-2007 "
+                f"mean ({snap(before):.1f}), millions of TIV per year."
+            ),
+        )
 
     return _vintage_rows(claim, ["Russia"], 2005, 2011, check)
 
 
 @evaluator("MAIN-RUS-DROP")
 def _rus_drop(claim: Claim, inputs: Inputs) -> list[Row]:
-    before_p, after_p = BY_ID["MAIN-RUS-MEAN-0507"].value, BY_ID["MAIN-RUS-MEAN-0811"].value
+    before_p, after_p = BY_ID["MAIN-RUS-MEAN-0507"].number, BY_ID["MAIN-RUS-MEAN-0811"].number
     printed_drop = 100 * (1 - after_p / before_p)
-    rows = [_row(claim, NO_VINTAGE, round_snapped(printed_drop, 2), arithmetic_verdict(claim.value, printed_drop, 0),
-                 f"From the paper's own means: 1 - {snap(after_p):.0f}/{snap(before_p):.0f} = {snap(printed_drop):.2f}%. "
-                 f"Together they also imply a 2005-2011 sum of 3 x {snap(before_p):.0f} + 4 x {snap(after_p):.0f} = "
-                 f"{snap(3 * before_p + 4 * after_p):.0f} against the printed {snap(BY_ID['MAIN-RUS-SUM'].value):.0f}.")]
+    rows = [
+        _row(
+            claim,
+            NO_VINTAGE,
+            round_snapped(printed_drop, 2),
+            arithmetic_verdict(claim.number, printed_drop, 0),
+            f"From the paper's own means: 1 - {snap(after_p):.0f}/{snap(before_p):.0f} = {snap(printed_drop):.2f}%. "
+            f"Together they also imply a 2005-2011 sum of 3 x {snap(before_p):.0f} + 4 x {snap(after_p):.0f} = "
+            f"{snap(3 * before_p + 4 * after_p):.0f} against the printed {snap(BY_ID['MAIN-RUS-SUM'].number):.0f}.",
+        )
+    ]
 
     def compute(vintage: str) -> tuple[float, str]:
         before, after, drop = period_change(inputs.tiv, vintage, "Russia", "Iran", (2005, 2007), (2008, 2011))
@@ -341,8 +464,10 @@ def _unsc_dates(claim: Claim, inputs: Inputs) -> list[Row]:
         matches += ok
         parts.append(f"{label}: {'matches' if ok else 'differs from'} {actual[1]:02d}/{actual[0]}")
     verdict = "reproduced" if matches == len(PAPER_DATES) else "differs"
-    note = ("; ".join(parts) + ". The paragraph also places the EU's general arms embargo (Decision 2010/413, "
-            "Jul 2010) before Resolution 1747 in its narrative.")
+    note = (
+        "; ".join(parts) + ". The paragraph also places the EU's general arms embargo (Decision 2010/413, "
+        "Jul 2010) before Resolution 1747 in its narrative."
+    )
     return [_row(claim, NO_VINTAGE, f"{matches} of {len(PAPER_DATES)} match", verdict, note, paper=claim.paper_value)]
 
 
@@ -354,12 +479,29 @@ def _s300(claim: Claim, inputs: Inputs) -> list[Row]:
     records = []
     for label, vintage in REGISTER_LABELS.items():
         found = register_records(inputs.register, vintage, "Russia", r"S-300")
-        records.append(f"{label}: " + (", ".join(f"{d} ordered {o}" for d, o in zip(found.designation, found.order_year)) or "no S-300 deal"))
-    note = (f"Decree of {day} Sep {year} (events table) {'fits' if ok else 'does not fit'} 'late September 2010'. "
-            "The 2007 contract is not in any register held (cancelled deals are not recorded as transfers): "
-            + "; ".join(records) + ".")
-    return [_row(claim, NO_VINTAGE, f"{day:02d}/{month:02d}/{year}", "reproduced" if ok else "differs", note,
-                 paper=claim.paper_value)]
+        records.append(
+            f"{label}: "
+            + (
+                ", ".join(f"{d} ordered {o}" for d, o in zip(found.designation, found.order_year, strict=True))
+                or "no S-300 deal"
+            )
+        )
+    note = (
+        f"Decree of {day} Sep {year} (events table) {'fits' if ok else 'does not fit'} 'late September 2010'. "
+        "The 2007 contract is not in any register held (cancelled deals are not recorded as transfers): "
+        + "; ".join(records)
+        + "."
+    )
+    return [
+        _row(
+            claim,
+            NO_VINTAGE,
+            f"{day:02d}/{month:02d}/{year}",
+            "reproduced" if ok else "differs",
+            note,
+            paper=claim.paper_value,
+        )
+    ]
 
 
 def _register_claim(items: list[ListedItem], need_period: bool) -> Evaluator:
@@ -371,12 +513,14 @@ def _register_claim(items: list[ListedItem], need_period: bool) -> Evaluator:
             hits = sub["delivered_in_period"] if need_period else sub["records"].ne("")
             outside = table[(table["register"] == label) & ~table["in_coverage"]]["item"].tolist()
             verdict = "supported" if hits.all() else "not-supported"
-            found = [f"{i}: {r or 'no record'}" for i, r in zip(sub["item"], sub["records"])]
+            found = [f"{i}: {r or 'no record'}" for i, r in zip(sub["item"], sub["records"], strict=True)]
             note = "Records (delivery years): " + "; ".join(found)
             if outside:
                 note += f". Outside SIPRI's coverage, so not testable here: {', '.join(outside)}"
             what = "with deliveries in 2005-2013" if need_period else "recorded"
-            rows.append(_row(claim, label, f"{int(hits.sum())} of {len(sub)} covered items {what}", verdict, note + "."))
+            rows.append(
+                _row(claim, label, f"{int(hits.sum())} of {len(sub)} covered items {what}", verdict, note + ".")
+            )
         return rows
 
     return evaluate
@@ -394,8 +538,14 @@ def _hq9(claim: Claim, inputs: Inputs) -> list[Row]:
         sams = register_records(inputs.register, vintage, "China", r"SAM|surface-to-air", "description")
         recent = sams[sams["delivery_last"].fillna(0) >= 2009]
         verdict = "supported" if not found.empty else "not-supported"
-        note = (f"No HQ-9/FD-2000 record. Chinese surface-to-air deliveries to Iran ending 2009 or later: "
-                f"{', '.join(recent.designation) or 'none'}.") if found.empty else f"Records: {', '.join(found.designation)}."
+        note = (
+            (
+                f"No HQ-9/FD-2000 record. Chinese surface-to-air deliveries to Iran ending 2009 or later: "
+                f"{', '.join(recent.designation) or 'none'}."
+            )
+            if found.empty
+            else f"Records: {', '.join(found.designation)}."
+        )
         rows.append(_row(claim, label, float(len(found)), verdict, note))
     return rows
 
@@ -403,27 +553,45 @@ def _hq9(claim: Claim, inputs: Inputs) -> list[Row]:
 @evaluator("MAIN-2011-TOTAL")
 def _total_2011(claim: Claim, inputs: Inputs) -> list[Row]:
     rows = []
-    for reporter, partner, flow, label in [("China", "Iran", "exports_fob", "China's exports to Iran, FOB"),
-                                           ("Iran", "China", "imports_cif", "Iran's imports from China, CIF")]:
+    for reporter, partner, flow, label in [
+        ("China", "Iran", "exports_fob", "China's exports to Iran, FOB"),
+        ("Iran", "China", "imports_cif", "Iran's imports from China, CIF"),
+    ]:
         value, estimated = dots_value(inputs.dots, reporter, partner, flow, 2011)
-        verdict = relative_verdict(claim.value, value, claim.tolerance)
-        rows.append(_row(claim, f"{DOTS_LABEL}/{reporter}", round_snapped(value, 1), verdict,
-                         f"{label}, 2011, US$ million ({'estimate' if estimated else 'reported'})."))
+        verdict = relative_verdict(claim.number, value, claim.relative_tolerance)
+        rows.append(
+            _row(
+                claim,
+                f"{DOTS_LABEL}/{reporter}",
+                round_snapped(value, 1),
+                verdict,
+                f"{label}, 2011, US$ million ({'estimate' if estimated else 'reported'}).",
+            )
+        )
     return rows
 
 
 @evaluator("MAIN-2011-SHARE")
 def _share_2011(claim: Claim, inputs: Inputs) -> list[Row]:
-    arms, total = BY_ID["MAIN-2011-ARMS"].value, BY_ID["MAIN-2011-TOTAL"].value
+    arms, total = BY_ID["MAIN-2011-ARMS"].number, BY_ID["MAIN-2011-TOTAL"].number
     printed = 100 * arms / total
-    rows = [_row(claim, NO_VINTAGE, round_snapped(printed, 4), arithmetic_verdict(claim.value, printed, 2),
-                 f"The paper's own numbers: {snap(arms):.0f} / {snap(total):.0f} = {snap(printed):.3f}%.")]
+    rows = [
+        _row(
+            claim,
+            NO_VINTAGE,
+            round_snapped(printed, 4),
+            arithmetic_verdict(claim.number, printed, 2),
+            f"The paper's own numbers: {snap(arms):.0f} / {snap(total):.0f} = {snap(printed):.3f}%.",
+        )
+    ]
     fob, _ = dots_value(inputs.dots, "China", "Iran", "exports_fob", 2011)
 
     def compute(vintage: str) -> tuple[float, str]:
         tiv_2011 = period_sum(inputs.tiv, vintage, "China", "Iran", 2011, 2011)
-        return 100 * tiv_2011 / fob, (f"SIPRI TIV {snap(tiv_2011):.1f} / DOTS China-reported FOB {snap(fob):.1f}, percent. "
-                                       "Caveat: TIV is a volume index, not money, so this ratio is only indicative.")
+        return 100 * tiv_2011 / fob, (
+            f"SIPRI TIV {snap(tiv_2011):.1f} / DOTS China-reported FOB {snap(fob):.1f}, percent. "
+            "Caveat: TIV is a volume index, not money, so this ratio is only indicative."
+        )
 
     return rows + _amount_rows(claim, compute, ["China"], 2011, 2011)
 
@@ -435,11 +603,17 @@ def _neighbours_less(claim: Claim, inputs: Inputs) -> list[Row]:
     def check(vintage: str) -> tuple[float, str, str]:
         china = period_sum(inputs.tiv, vintage, "China", "Iran", start, end)
         us = {n: period_sum(inputs.tiv, vintage, "United States", n, start, end) for n in NEIGHBOURS}
-        smallest = min(us, key=us.get)
+        smallest = min(us, key=lambda name: us[name])
         verdict = "supported" if all(china < v for v in us.values()) else "not-supported"
-        return round_snapped(china / us[smallest], 3), verdict, (
-            f"China-to-Iran {snap(china):.0f} against US-to-neighbour " + ", ".join(f"{n} {snap(v):.0f}" for n, v in us.items())
-            + f" million TIV; value = ratio to the smallest ({smallest}).")
+        return (
+            round_snapped(china / us[smallest], 3),
+            verdict,
+            (
+                f"China-to-Iran {snap(china):.0f} against US-to-neighbour "
+                + ", ".join(f"{n} {snap(v):.0f}" for n, v in us.items())
+                + f" million TIV; value = ratio to the smallest ({smallest})."
+            ),
+        )
 
     return _vintage_rows(claim, ["China", "United States"], start, end, check)
 
@@ -452,8 +626,14 @@ def _continuity(claim: Claim, inputs: Inputs) -> list[Row]:
         values = yearly(inputs.tiv, vintage, "China", "Iran", start, end)
         share = 100 * float((values > 0).mean())
         missing = [str(y) for y, v in values.items() if v <= 0]
-        return round_snapped(share, 1), "supported" if share == 100 else "not-supported", (
-            f"Percent of years {start}-{end} with a Chinese delivery; smallest year {snap(values.min()):.1f} million TIV"
-            + (f"; none in {', '.join(missing)}" if missing else "") + ".")
+        return (
+            round_snapped(share, 1),
+            "supported" if share == 100 else "not-supported",
+            (
+                f"Percent of years {start}-{end} with a Chinese delivery; smallest year {snap(values.min()):.1f} million TIV"
+                + (f"; none in {', '.join(missing)}" if missing else "")
+                + "."
+            ),
+        )
 
     return _vintage_rows(claim, ["China"], start, end, check)

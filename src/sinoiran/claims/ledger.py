@@ -12,17 +12,28 @@ from sinoiran.claims.rules import (
     DISAGREEING,
     DOTS_LABEL,
     NO_VINTAGE,
-    REGISTER_LABELS,
     TIV_VINTAGES,
     VERDICTS,
     display_value,
 )
 from sinoiran.data.paper import BY_ID, CLAIM_IDS
 from sinoiran.data.tables import Inputs
+from sinoiran.data.vintages import REGISTER_LABELS
 
 LEDGER_COLUMNS = [
-    "claim_id", "section", "kind", "vintage", "paper_value", "paper_text", "recomputed_value", "recomputed_text",
-    "unit", "verdict", "tolerance", "note", "reproduced_in",
+    "claim_id",
+    "section",
+    "kind",
+    "vintage",
+    "paper_value",
+    "paper_text",
+    "recomputed_value",
+    "recomputed_text",
+    "unit",
+    "verdict",
+    "tolerance",
+    "note",
+    "reproduced_in",
 ]
 
 
@@ -54,10 +65,16 @@ def ledger(inputs: Inputs, vintage: str = "all") -> pd.DataFrame:
     agreeing = frame[frame["verdict"].isin(AGREEING) & frame["vintage"].ne(NO_VINTAGE)]
     reproduced_in = agreeing.groupby("claim_id")["vintage"].agg(lambda v: ", ".join(v))
     frame["reproduced_in"] = frame["claim_id"].map(reproduced_in).fillna("")
-    frame.loc[frame["vintage"].eq(NO_VINTAGE) & frame["reproduced_in"].eq("") & frame["verdict"].isin(AGREEING),
-              "reproduced_in"] = "(not vintage-dependent)"
+    frame.loc[
+        frame["vintage"].eq(NO_VINTAGE) & frame["reproduced_in"].eq("") & frame["verdict"].isin(AGREEING),
+        "reproduced_in",
+    ] = "(not vintage-dependent)"
     if vintage != "all":
-        keep = frame["vintage"].eq(NO_VINTAGE) | frame["vintage"].eq(vintage) | frame["vintage"].str.startswith(vintage + "/")
+        keep = (
+            frame["vintage"].eq(NO_VINTAGE)
+            | frame["vintage"].eq(vintage)
+            | frame["vintage"].str.startswith(vintage + "/")
+        )
         frame = frame[keep]
     return frame[LEDGER_COLUMNS].reset_index(drop=True)
 
@@ -86,20 +103,27 @@ def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
     for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
         claim = BY_ID[claim_id]
         values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
-        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic"):
+        if (
+            claim.value is None
+            or claim.tolerance is None
+            or values.empty
+            or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic")
+        ):
             continue
         nearest = values.iloc[(values - claim.value).abs().argmin()]
-        rows.append({
-            "claim_id": claim_id,
-            "paper": claim.value,
-            "lowest": float(values.min()),
-            "highest": float(values.max()),
-            "vintages": len(values),
-            "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
-            # Signed distance of the nearest release from the printed value, relative to the
-            # printed value: the same basis as the tolerance.
-            "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
-        })
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "paper": claim.value,
+                "lowest": float(values.min()),
+                "highest": float(values.max()),
+                "vintages": len(values),
+                "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
+                # Signed distance of the nearest release from the printed value, relative to the
+                # printed value: the same basis as the tolerance.
+                "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -122,14 +146,16 @@ def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
         sub = frame[frame["claim_id"] == claim_id]
-        rows.append({
-            "claim_id": claim_id,
-            "section": BY_ID[claim_id].section,
-            "agree": int(sub["verdict"].isin(AGREEING).sum()),
-            "disagree": int(sub["verdict"].isin(DISAGREEING).sum()),
-            "not testable": int((sub["verdict"] == "not-testable").sum()),
-            "verdicts": verdict_summary(frame, claim_id),
-        })
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "section": BY_ID[claim_id].section,
+                "agree": int(sub["verdict"].isin(AGREEING).sum()),
+                "disagree": int(sub["verdict"].isin(DISAGREEING).sum()),
+                "not testable": int((sub["verdict"] == "not-testable").sum()),
+                "verdicts": verdict_summary(frame, claim_id),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -138,5 +164,7 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     ``recomputed_value``) for a reader; never for computation."""
     shown = frame.copy()
     for column in ("paper", "recomputed"):
-        shown[f"{column}_value"] = [display_value(n, t) for n, t in zip(frame[f"{column}_value"], frame[f"{column}_text"])]
+        shown[f"{column}_value"] = [
+            display_value(n, t) for n, t in zip(frame[f"{column}_value"], frame[f"{column}_text"], strict=True)
+        ]
     return shown.drop(columns=["paper_text", "recomputed_text"])

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 
 from sinoiran.data.paper import Claim
-from sinoiran.data.vintages import REGISTER_LABELS, VINTAGES
+from sinoiran.data.vintages import VINTAGES
 
 VERDICTS = (
     "reproduced",

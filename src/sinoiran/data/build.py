@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.readers import imf, mirror, registers, sipri_tiv
 from sinoiran.base.errors import InputError
 from sinoiran.base.hashing import sha256
-from sinoiran.data.paper import claims_table
-from sinoiran.data.events import events_table
 from sinoiran.base.names import NEIGHBOURS
+from sinoiran.data.events import events_table
+from sinoiran.data.paper import claims_table
 from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
 from sinoiran.data.sources import (
     DOTS_WORKBOOKS,
@@ -34,6 +33,7 @@ from sinoiran.data.sources import (
     RawSource,
 )
 from sinoiran.data.vintages import REGISTER_VINTAGES, VINTAGES
+from sinoiran.readers import imf, mirror, registers, sipri_tiv
 
 #: Which raw files feed which table.
 TABLE_SOURCES: dict[str, list[RawSource]] = {
@@ -200,8 +200,14 @@ def descriptor(tables_dir: Path, sources_dir: Path) -> dict:
         ),
         "credit": SIPRI_CREDIT,
         "vintages": {
-            label: {"generated": v.generated, "data_start": v.data_start, "data_end": v.data_end,
-                    "suppliers": v.suppliers_text, "kind": v.kind, "note": v.note}
+            label: {
+                "generated": v.generated,
+                "data_start": v.data_start,
+                "data_end": v.data_end,
+                "suppliers": v.suppliers_text,
+                "kind": v.kind,
+                "note": v.note,
+            }
             for label, v in VINTAGES.items()
         },
         "register_vintages": REGISTER_VINTAGES,
@@ -226,7 +232,9 @@ def write_package(tables: dict[str, pd.DataFrame], out_dir: str | Path, sources_
         for spec in TABLES.values():
             read_table_file(scratch / spec.path, spec)
         package = descriptor(scratch, sources_dir)
-        (scratch / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (scratch / "datapackage.json").write_text(
+            json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
         written = []
         for spec in TABLES.values():
             os.replace(scratch / spec.path, out_dir / spec.path)

@@ -53,8 +53,14 @@ def vintages_overview() -> pd.DataFrame:
     """The SIPRI vintages held: generation date, last data year, suppliers covered, kind."""
     return pd.DataFrame(
         [
-            {"vintage": v.label, "generated": v.generated, "years": f"{v.data_start}-{v.data_end}",
-             "suppliers covered": v.suppliers_text, "kind": v.kind, "note": v.note}
+            {
+                "vintage": v.label,
+                "generated": v.generated,
+                "years": f"{v.data_start}-{v.data_end}",
+                "suppliers covered": v.suppliers_text,
+                "kind": v.kind,
+                "note": v.note,
+            }
             for v in VINTAGES.values()
         ]
     )

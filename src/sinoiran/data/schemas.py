@@ -242,6 +242,7 @@ EVENTS = TableSpec(
     },
 )
 
+
 def _claim_kinds() -> list[str]:
     from sinoiran.data.paper import KINDS
 
@@ -256,7 +257,9 @@ PAPER_CLAIMS = TableSpec(
     schema=pa.DataFrameSchema(
         {
             "claim_id": pa.Column("str", pa.Check.str_matches(r"^(INTRO|CTX|MAIN|CONC)-[A-Z0-9-]+$"), unique=True),
-            "section": pa.Column("str", pa.Check.isin(["Introduction", "International context", "Main section", "Conclusion"])),
+            "section": pa.Column(
+                "str", pa.Check.isin(["Introduction", "International context", "Main section", "Conclusion"])
+            ),
             "paraphrase": pa.Column("str", pa.Check.str_length(min_value=10)),
             "paper_value": pa.Column("str", pa.Check.str_length(min_value=1)),
             "value": pa.Column("float64", nullable=True),
@@ -289,7 +292,13 @@ TABLES: dict[str, TableSpec] = {
     t.name: t for t in [SIPRI_TIV, SIPRI_TIV_TOTALS, SIPRI_REGISTER, SIPRI_MIRROR_ITEMS, DOTS, EVENTS, PAPER_CLAIMS]
 }
 
-_FRICTIONLESS_TYPES = {"string[python]": "string", "int64": "integer", "Int64": "integer", "float64": "number", "bool": "boolean"}
+_FRICTIONLESS_TYPES = {
+    "string[python]": "string",
+    "int64": "integer",
+    "Int64": "integer",
+    "float64": "number",
+    "bool": "boolean",
+}
 
 
 def frictionless_schema(spec: TableSpec) -> dict:

@@ -24,7 +24,6 @@ from sinoiran.data.schemas import TABLES, TableSpec, read_dtypes, validate
 from sinoiran.data.vintages import REGISTER_VINTAGES, check_vintage
 
 
-
 def data_dir() -> Path:
     """The folder holding the tables: ``$SINOIRAN_DATA`` or the project's ``data/``."""
     return Path(os.environ.get("SINOIRAN_DATA", PROJECT_ROOT / "data"))
@@ -72,7 +71,13 @@ def _convert(path: Path, column: pd.Series, name: str, dtype: str) -> pd.Series:
 
 def _final_dtype(spec: TableSpec, name: str) -> str:
     dtype = str(spec.schema.columns[name].dtype)
-    return {"string[python]": "string[python]", "int64": "int64", "Int64": "Int64", "float64": "float64", "bool": "bool"}[dtype]
+    return {
+        "string[python]": "string[python]",
+        "int64": "int64",
+        "Int64": "Int64",
+        "float64": "float64",
+        "bool": "bool",
+    }[dtype]
 
 
 def read_package(directory: Path | None = None) -> dict:
@@ -108,8 +113,10 @@ def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:
 
 def _mtime(directory: Path, name: str) -> tuple[float, float]:
     spec = TABLES[name]
-    return ((directory / spec.path).stat().st_mtime if (directory / spec.path).exists() else 0.0,
-            (directory / "datapackage.json").stat().st_mtime if (directory / "datapackage.json").exists() else 0.0)
+    return (
+        (directory / spec.path).stat().st_mtime if (directory / spec.path).exists() else 0.0,
+        (directory / "datapackage.json").stat().st_mtime if (directory / "datapackage.json").exists() else 0.0,
+    )
 
 
 @lru_cache(maxsize=32)

@@ -41,12 +41,16 @@ class Vintage:
         if self.suppliers is None:
             return None
         if suppliers is None:
-            return (f"vintage {self.label} holds only {self.suppliers_text} as suppliers, so no total over all "
-                    "suppliers: shares need every supplier")
+            return (
+                f"vintage {self.label} holds only {self.suppliers_text} as suppliers, so no total over all "
+                "suppliers: shares need every supplier"
+            )
         missing = [s for s in suppliers if s not in self.suppliers]
         if missing:
-            return (f"vintage {self.label} does not hold {', '.join(missing)} as a supplier "
-                    f"(it holds only {self.suppliers_text} as suppliers)")
+            return (
+                f"vintage {self.label} does not hold {', '.join(missing)} as a supplier "
+                f"(it holds only {self.suppliers_text} as suppliers)"
+            )
         return None
 
     def covers(self, supplier: str, year: int) -> bool:
@@ -57,17 +61,46 @@ class Vintage:
 VINTAGES: dict[str, Vintage] = {
     v.label: v
     for v in [
-        Vintage("2007", "2007-11-02", 1950, 2006, ("China", "Russia", "United States"),
-                "sipri-tiv-table", "Exporter tables 1950-2006; only three suppliers, so no total for Iran."),
-        Vintage("2016", "2016-07-24", 1950, 2015, None,
-                "sipri-tiv-table", "Importer tables 1950-2015 for Iran and the four neighbours."),
-        Vintage("2022", "2022-07-28", 1950, 2021, ("China", "Russia", "United States"),
-                "sipri-tiv-table", "Exporter tables 1950-2021; only three suppliers, so no total for Iran."),
-        Vintage("2026", "2026-07-14", 2000, 2025, ("China",),
-                "sipri-tiv-table", "China's exporter table 2000-2025 only."),
-        Vintage("2026-mirror", "2026-06-16", 1950, 2025, None,
-                "derived-mirror", "Per-delivery-year rebuild of the 2026 release by a third party; "
-                "Soviet Union merged into Russia; yearly sums keep the items' decimals."),
+        Vintage(
+            "2007",
+            "2007-11-02",
+            1950,
+            2006,
+            ("China", "Russia", "United States"),
+            "sipri-tiv-table",
+            "Exporter tables 1950-2006; only three suppliers, so no total for Iran.",
+        ),
+        Vintage(
+            "2016",
+            "2016-07-24",
+            1950,
+            2015,
+            None,
+            "sipri-tiv-table",
+            "Importer tables 1950-2015 for Iran and the four neighbours.",
+        ),
+        Vintage(
+            "2022",
+            "2022-07-28",
+            1950,
+            2021,
+            ("China", "Russia", "United States"),
+            "sipri-tiv-table",
+            "Exporter tables 1950-2021; only three suppliers, so no total for Iran.",
+        ),
+        Vintage(
+            "2026", "2026-07-14", 2000, 2025, ("China",), "sipri-tiv-table", "China's exporter table 2000-2025 only."
+        ),
+        Vintage(
+            "2026-mirror",
+            "2026-06-16",
+            1950,
+            2025,
+            None,
+            "derived-mirror",
+            "Per-delivery-year rebuild of the 2026 release by a third party; "
+            "Soviet Union merged into Russia; yearly sums keep the items' decimals.",
+        ),
     ]
 }
 

@@ -106,7 +106,9 @@ def _locate(path: Path, rows: list[list[str]]) -> tuple[int, str]:
             return i, "2013"
         if row[:2] == ["Recipient", "Supplier"]:
             return i, "2026" if "Deliveries in the Year Range" in row else "2024"
-    raise InputError(path, "no trade-register header row found (expected 'Id,Supplier,Recipient' or 'Recipient,Supplier,...')")
+    raise InputError(
+        path, "no trade-register header row found (expected 'Id,Supplier,Recipient' or 'Recipient,Supplier,...')"
+    )
 
 
 def read_register(path: str | Path, vintage: str, *, recipient: str | None = None) -> Register:
@@ -136,27 +138,53 @@ def read_register(path: str | Path, vintage: str, *, recipient: str | None = Non
             raise InputError(path, f"missing column {name!r}", row=lines[header_idx]) from None
 
     if layout == "2013":
-        idx = {k: col(k) for k in [
-            "Supplier", "Recipient", "No. ordered", "No. ordered data uncertain", "Designation",
-            "Description", "Status", "Year of order", "Year of order data uncertain",
-            "Year(s) of deliveries", "No. delivered", "Year(s) of delivery or no. delivered data uncertain"]}
+        idx = {
+            k: col(k)
+            for k in [
+                "Supplier",
+                "Recipient",
+                "No. ordered",
+                "No. ordered data uncertain",
+                "Designation",
+                "Description",
+                "Status",
+                "Year of order",
+                "Year of order data uncertain",
+                "Year(s) of deliveries",
+                "No. delivered",
+                "Year(s) of delivery or no. delivered data uncertain",
+            ]
+        }
         flag = "Yes"
     else:
         delivered_name = "Deliveries in the Year Range" if layout == "2026" else "Number delivered"
-        idx = {k: col(k) for k in [
-            "Recipient", "Supplier", "Year of order", "Number ordered", "Weapon designation",
-            "Weapon description", delivered_name, "Year(s) of delivery", "status",
-            "SIPRI TIV per unit", "SIPRI TIV for total order", "SIPRI TIV of delivered weapons"]}
+        idx = {
+            k: col(k)
+            for k in [
+                "Recipient",
+                "Supplier",
+                "Year of order",
+                "Number ordered",
+                "Weapon designation",
+                "Weapon description",
+                delivered_name,
+                "Year(s) of delivery",
+                "status",
+                "SIPRI TIV per unit",
+                "SIPRI TIV for total order",
+                "SIPRI TIV of delivered weapons",
+            ]
+        }
         idx["Number delivered"] = idx.pop(delivered_name)
         flag = "?"
     width = max(idx.values()) + 1
 
-    records = []
+    records: list[dict[str, object]] = []
     for i in range(header_idx + 1, len(rows)):
         row, line = rows[i], lines[i]
         if not any(row):
             continue
-        cell = lambda name: row[idx[name]] if idx[name] < len(row) else ""  # noqa: E731
+        cell = lambda name, row=row: row[idx[name]] if idx[name] < len(row) else ""  # noqa: E731
         # Filter before anything else: rows outside the subset are not read
         # further. (Both older registers hold damaged rows for other
         # recipients: a '194 - 2008' delivery range in the c. 2013 file and a
@@ -172,7 +200,7 @@ def read_register(path: str | Path, vintage: str, *, recipient: str | None = Non
         if layout == "2013":
             first, last, listed = _years(path, row[idx["Year(s) of deliveries"]], "Year(s) of deliveries", line)
             uncertain_delivery = row[idx["Year(s) of delivery or no. delivered data uncertain"]] == flag
-            rec = dict(
+            rec: dict[str, object] = dict(
                 designation=row[idx["Designation"]],
                 description=row[idx["Description"]],
                 order_year=_int(path, row[idx["Year of order"]], "Year of order", line),

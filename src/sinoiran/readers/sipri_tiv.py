@@ -41,9 +41,7 @@ from sinoiran.base.names import canonical_country
 Orientation = Literal["by-supplier", "by-recipient"]
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
-_TITLE = re.compile(
-    r"TIV of arms exports (?P<dir>from|to) (?P<country>.+?),\s*(?P<y0>\d{4})\s*-\s*(?P<y1>\d{4})"
-)
+_TITLE = re.compile(r"TIV of arms exports (?P<dir>from|to) (?P<country>.+?),\s*(?P<y0>\d{4})\s*-\s*(?P<y1>\d{4})")
 _GENERATED = re.compile(r"(?:Data )?[Gg]enerated:\s*(?P<date>\d{1,2} [A-Za-z]+ \d{4})")
 _TOTAL_ROW = re.compile(r"^Total\b(?:\s+(?P<dir>imports from|exports to)\s+(?P<country>.+))?$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
@@ -187,7 +185,7 @@ def read_tiv_table(path: str | Path) -> TivTable:
 
     year_cols = [(j, int(c)) for j, c in enumerate(header) if _YEAR.match(c)]
     if year_range:
-        for j, year in year_cols:
+        for _column, year in year_cols:
             if not year_range[0] <= year <= year_range[1]:
                 raise InputError(
                     path,
