@@ -60,6 +60,32 @@ def test_pyproject_dependencies_are_satisfied_by_the_lock():
     pins = lock_pins()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["requires-python"] == ">=3.11,<3.12"
-    for dep in project["dependencies"]:
+    extras = [dep for group in project["optional-dependencies"].values() for dep in group]
+    for dep in [*project["dependencies"], *extras]:
         req = Requirement(dep)
-        assert req.specifier.contains(pins[req.name.lower()]), dep
+        name = req.name.lower().replace("_", "-")
+        assert name in pins, f"{dep}: not in the lock"
+        assert req.specifier.contains(pins[name], prereleases=True), dep
+
+
+def test_pyproject_declares_every_third_party_package_the_package_imports():
+    import ast
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {Requirement(d).name.lower() for d in project["dependencies"]}
+    declared |= {Requirement(d).name.lower() for group in project["optional-dependencies"].values() for d in group}
+    # import name -> distribution name, where they differ
+    distribution = {"yaml": "pyyaml", "myst_nb": "myst-nb", "jupyter_cache": "jupyter-cache", "sphinx": "jupyter-book"}
+    imported = set()
+    for path in (ROOT / "src" / "sinoiran").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            imported |= {n.split(".")[0] for n in names}
+    import sys
+
+    third_party = {n for n in imported if n not in sys.stdlib_module_names and n not in {"sinoiran", "__future__"}}
+    missing = sorted(n for n in third_party if distribution.get(n, n).lower() not in declared)
+    assert missing == [], f"imported but not declared in pyproject.toml: {missing}"
