@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from sinoiran import cli
 from sinoiran.base.errors import InputError
 from sinoiran.data import tables
-from sinoiran.readers import mirror, registers, sipri_tiv
+from sinoiran.readers import detect, mirror, registers, sipri_tiv, transfers
 
 GOOD = (
     '"TIV of arms exports to Iran, 2005-2007"\n'
@@ -219,3 +220,120 @@ def test_year_after_the_vintage_in_a_data_table(data_copy):
     _rehash(data_copy, "sipri_tiv")
     with expect(path, row=line_no, match="last data year"):
         tables.load_table("sipri_tiv", data_copy)
+
+
+# --- exports that are not country pairs, damaged exports, unknown files, bad output paths -------
+
+VOLUME_PREAMBLE = "Volume of transfers of major arms\nSource: SIPRI Arms Transfers Database (c) SIPRI.\nData generated: 24 Apr 2025 7:48:48 PM\n\n"
+
+
+def test_aggregate_exports_to_all_is_refused_as_what_it_is(tmp_path):
+    path = write(
+        tmp_path,
+        '"TIV of arms exports to all, 2010-2011"\nGenerated: 28 July 2022\n,2010,2011,Total\nIndia,3000,3500,6500\nTotal,3000,3500,6500\n',
+    )
+    with expect(path, match="exports to all'\\): its rows are importing countries"):
+        sipri_tiv.read_tiv_table(path)
+
+
+def test_aggregate_exports_from_all_is_refused_as_what_it_is(tmp_path):
+    path = write(
+        tmp_path,
+        '"TIV of arms exports from all, 2010-2011"\nGenerated: 28 July 2022\n,2010,2011,Total\nUnited States,9000,9500,18500\nTotal,9000,9500,18500\n',
+    )
+    with expect(path, match="its rows are exporting countries"):
+        sipri_tiv.read_tiv_table(path)
+
+
+def test_table_by_weapon_category_is_refused(tmp_path):
+    path = write(
+        tmp_path,
+        VOLUME_PREAMBLE
+        + "Recipient,2024,2024-2024,Percentage\nAircraft,500,500,50%\nMissiles,300,300,30%\nShips,200,200,20%\nTotal exports from France,1000,1000,100%\n",
+    )
+    with expect(path, match="by weapon category \\(rows such as Aircraft, Missiles, Ships\\)"):
+        sipri_tiv.read_tiv_table(path)
+
+
+def test_a_data_row_whose_numbers_look_like_years_is_never_a_header(tmp_path):
+    # A block cut without its header: "Total exports from Germany,2049,2050" must not become the header.
+    path = write(tmp_path, VOLUME_PREAMBLE + "Ukraine,1200,1201,59%\nTotal exports from Germany,2049,2050,100%\n")
+    with expect(path, match="no header row with year columns found"):
+        sipri_tiv.read_tiv_tables(path)
+
+
+def test_unexpected_line_after_the_last_volume_table(tmp_path):
+    path = write(
+        tmp_path,
+        VOLUME_PREAMBLE
+        + "Recipient,2024,Percentage\nEgypt,849,100%\nTotal exports from Germany,849,100%\nsomething else,1,2\n",
+    )
+    with expect(path, row=8, match="unexpected line after the last table"):
+        sipri_tiv.read_tiv_tables(path)
+
+
+TRANSFERS_HEADER = ",".join(transfers.HEADER)
+
+
+def test_truncated_transfers_row(tmp_path):
+    path = write(
+        tmp_path,
+        "Data generated: 3 Jan 2025 9:16:02 PM\n"
+        + TRANSFERS_HEADER
+        + "\n101,China,Iran,C-704,anti-ship missile,Missiles,2019,Yes,20\n",
+    )
+    with expect(path, row=3, match="truncated row: 9 cells where the header has 17"):
+        transfers.read_transfers(path)
+
+
+def test_transfers_flag_that_is_not_yes_or_no(tmp_path):
+    row = "101,China,Iran,C-704,anti-ship missile,Missiles,2019,Maybe,20,No,2023,No,New,No,0.4,8,No"
+    path = write(tmp_path, "Data generated: 3 Jan 2025 9:16:02 PM\n" + TRANSFERS_HEADER + "\n" + row + "\n")
+    with expect(path, column="Order date is estimate", row=3, match="not a yes/no flag: 'Maybe'"):
+        transfers.read_transfers(path)
+
+
+def test_transfers_export_missing_a_column(tmp_path):
+    header = TRANSFERS_HEADER.replace(",Local production", "")
+    path = write(tmp_path, "Data generated: 3 Jan 2025 9:16:02 PM\n" + header + "\n")
+    with expect(path, column="Local production", match="missing column"):
+        transfers.read_transfers(path)
+
+
+def test_file_of_no_known_format_names_the_nearest_one(tmp_path):
+    path = write(
+        tmp_path,
+        "Transfers of major conventional arms from China to Iran.\nDeal,Buyer,Seller,When\n1,Iran,China,2005\n",
+    )
+    with expect(path, match="not a complete SIPRI trade register.*line 2"):
+        detect.detect(path)
+    other = write(tmp_path, "a,b,c\n1,2,3\n", name="other.csv")
+    with expect(other, match="not an export this package reads"):
+        detect.detect(other)
+
+
+@pytest.mark.parametrize("target", ["folder", "a-file/out.csv"])
+def test_bad_output_paths_give_one_line_and_status_2(tmp_path, fixture_path, capsys, target):
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
+    code = cli.main(["ingest", str(fixture_path("tiv_2016_importer.csv")), "--output", str(tmp_path / target)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and err.startswith("error: ")
+    assert ("is a folder" if target == "folder" else "cannot create the folder") in err
+
+
+def test_register_without_a_date_needs_a_vintage(tmp_path, fixture_path, capsys):
+    code = cli.main(["ingest", str(fixture_path("register_2026_no_preamble.csv")), "--output", str(tmp_path / "r.csv")])
+    assert code == 2 and "pass --vintage" in capsys.readouterr().err
+    code = cli.main(
+        [
+            "ingest",
+            "sipri-register",
+            str(fixture_path("register_2026_no_preamble.csv")),
+            "--vintage",
+            "2026",
+            "--output",
+            str(tmp_path / "r.csv"),
+        ]
+    )
+    assert code == 0 and (tmp_path / "r.csv").exists()

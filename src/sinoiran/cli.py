@@ -1,6 +1,6 @@
 """Command line: ``python -m sinoiran ...``.
 
-    python -m sinoiran ingest sipri-tiv FILE [--vintage LABEL] --output OUT.csv [--totals TOTALS.csv]
+    python -m sinoiran ingest [KIND] FILE [--vintage LABEL] --output OUT.csv [--totals T.csv] [--deliveries D.csv]
     python -m sinoiran data build [--sources DIR] [--output DIR]
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
@@ -23,23 +23,133 @@ from sinoiran.base.errors import InputError
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
 
 
-def _ingest_tiv(args: argparse.Namespace) -> int:
+#: The export formats ``ingest`` reads (see :mod:`sinoiran.readers.detect`).
+INGEST_KINDS = ("sipri-tiv", "sipri-register", "sipri-transfers", "mirror-json", "imf-dots")
+
+
+def _output_path(value: str | None, option: str = "--output") -> Path | None:
+    """An output file path checked before any work: not a folder; its folder created if missing, and writable."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.is_dir():
+        raise InputError(path, f"{option} is a folder; give a file name such as {path / 'out.csv'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(path.parent, f"{option}: cannot create the folder ({error.strerror or error})") from None
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(path.parent, f"{option}: folder is not writable")
+    return path
+
+
+def _write(frame, path: Path) -> None:
     from sinoiran.data.build import write_csv
+
+    try:
+        write_csv(frame, path)
+    except OSError as error:
+        raise InputError(path, f"cannot write: {error.strerror or error}") from None
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from sinoiran.readers import detect
+
+    if len(args.target) == 2:
+        kind, file = args.target
+        if kind not in INGEST_KINDS:
+            raise InputError(Path(kind), f"unknown export kind; choose one of {', '.join(INGEST_KINDS)}")
+    elif len(args.target) == 1:
+        file = args.target[0]
+        kind = detect.detect(file).format
+    else:
+        raise InputError(
+            Path(args.target[-1]), "give a file, or a kind and a file (python -m sinoiran ingest [KIND] FILE)"
+        )
+    output = _output_path(args.output)
+    assert output is not None  # --output is required by the parser
+    totals = _output_path(args.totals, "--totals")
+    deliveries = _output_path(args.deliveries, "--deliveries")
+    handler = {
+        "sipri-tiv": _ingest_tiv,
+        "sipri-register": _ingest_register,
+        "sipri-transfers": _ingest_transfers,
+        "mirror-json": _ingest_mirror,
+        "imf-dots": _ingest_dots,
+    }[kind]
+    handler(Path(file), args.vintage, output, totals=totals, deliveries=deliveries)
+    return 0
+
+
+def _ingest_tiv(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+    import pandas as pd
+
     from sinoiran.readers import sipri_tiv
 
-    table = sipri_tiv.read_tiv_table(args.file)
-    tidy = sipri_tiv.tidy(table, args.vintage)
-    write_csv(tidy, Path(args.output))
-    if args.totals:
-        totals = table.totals.copy()
-        totals.insert(0, "vintage", args.vintage or table.default_vintage)
-        write_csv(totals, Path(args.totals))
+    tables = sipri_tiv.read_tiv_tables(file)
+    tidy = sipri_tiv.tidy_all(tables, vintage)
+    _write(tidy, output)
+    if extra.get("totals"):
+        totals = pd.concat([t.totals for t in tables], ignore_index=True)
+        totals.insert(0, "vintage", vintage or tables[0].default_vintage)
+        _write(totals, extra["totals"])  # type: ignore[arg-type]
+    described = "; ".join(f"{t.orientation} table for {t.country}, generated {t.generated:%d %b %Y}" for t in tables)
     print(
-        f"{args.file}: {table.orientation} table for {table.country}, generated {table.generated:%d %b %Y}; "
-        f"{len(tidy)} delivered cells ({int((tidy['tiv'] == 0).sum())} below 0.5 million TIV) -> {args.output}",
+        f"{file}: {described}; {len(tidy)} delivered cells ({int((tidy['tiv'] == 0).sum())} below 0.5 million TIV)"
+        f" -> {output}",
         file=sys.stderr,
     )
-    return 0
+
+
+def _ingest_register(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+    from sinoiran.readers import registers
+    from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
+
+    if vintage is None:
+        rows, _ = read_csv_rows(file)
+        generated = parse_generated("\n".join(",".join(r) for r in rows[:30]))
+        if generated is None:
+            raise InputError(file, "the register prints no generation date: pass --vintage LABEL (the release year)")
+        vintage = str(generated.year)
+    register = registers.read_register(file, vintage)
+    _write(register.deals, output)
+    print(
+        f"{file}: trade register ({register.layout} layout), {len(register.deals)} deals -> {output}", file=sys.stderr
+    )
+
+
+def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+    from sinoiran.readers import transfers
+
+    parsed = transfers.read_transfers(file)
+    tidy = transfers.tidy(parsed, vintage)
+    _write(tidy, output)
+    if extra.get("deliveries"):
+        _write(parsed.deliveries, extra["deliveries"])  # type: ignore[arg-type]
+    estimated = int(transfers.any_estimate(parsed.deliveries).sum())
+    print(
+        f"{file}: transfers export ({parsed.scope}), generated {parsed.generated:%d %b %Y}; "
+        f"{len(parsed.deliveries)} deliveries ({estimated} with an estimate flag) in {len(tidy)} supplier-recipient-year"
+        f" cells -> {output}",
+        file=sys.stderr,
+    )
+
+
+def _ingest_mirror(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+    from sinoiran.readers import mirror
+
+    items = mirror.read_mirror(file)
+    tidy = mirror.yearly_tiv(items, vintage or "mirror")
+    _write(tidy, output)
+    print(f"{file}: derived per-delivery mirror (not a SIPRI export); {len(tidy)} cells -> {output}", file=sys.stderr)
+
+
+def _ingest_dots(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+    from sinoiran.readers import imf
+
+    trade = imf.read_dots_workbook(file)
+    _write(trade, output)
+    print(f"{file}: IMF DOTS workbook; {len(trade)} values (US$ million) -> {output}", file=sys.stderr)
 
 
 def _data_build(args: argparse.Namespace) -> int:
@@ -127,14 +237,21 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
     commands = top.add_subparsers(dest="command", required=True)
 
-    ingest = commands.add_parser("ingest", help="turn a raw export into a tidy CSV")
-    kinds = ingest.add_subparsers(dest="kind", required=True)
-    tiv = kinds.add_parser("sipri-tiv", help="a SIPRI TIV table (any layout) -> vintage,supplier,recipient,year,tiv")
-    tiv.add_argument("file", help="the SIPRI CSV export")
-    tiv.add_argument("--vintage", help="label for the release (default: year the table was generated)")
-    tiv.add_argument("--output", required=True, help="tidy CSV to write")
-    tiv.add_argument("--totals", help="also write SIPRI's Total row to this CSV")
-    tiv.set_defaults(func=_ingest_tiv)
+    ingest = commands.add_parser(
+        "ingest",
+        help="turn a raw export into a tidy CSV (the format is detected from the file, or named first)",
+        description="python -m sinoiran ingest [KIND] FILE --output OUT.csv; KIND is one of "
+        + ", ".join(INGEST_KINDS)
+        + " and is detected from the file's own header when left out.",
+    )
+    ingest.add_argument("target", nargs="+", metavar="[KIND] FILE", help="the export file, optionally after its kind")
+    ingest.add_argument("--vintage", help="label for the release (default: the year the export was generated)")
+    ingest.add_argument("--output", required=True, help="tidy CSV to write")
+    ingest.add_argument("--totals", help="TIV tables: also write SIPRI's Total rows to this CSV")
+    ingest.add_argument(
+        "--deliveries", help="transfers exports: also write one row per delivery, with SIPRI's estimate flags"
+    )
+    ingest.set_defaults(func=_ingest)
 
     data = commands.add_parser("data", help="build or check the tables in data/")
     actions = data.add_subparsers(dest="action", required=True)

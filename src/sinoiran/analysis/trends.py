@@ -37,6 +37,53 @@ class TrendParameters:
     recipient: str = "Iran"
     suppliers: tuple[str, ...] = ("China", "Russia")
 
+    @classmethod
+    def from_values(cls, **values: object) -> TrendParameters:
+        """Parameters from loosely typed values, as papermill or a command line passes them.
+
+        ``-p vintage 2016`` arrives as the integer 2016 and becomes ``"2016"``;
+        years and the window may be integers or digit strings; ``suppliers`` may
+        be a list, a JSON list (``'["Russia","United States"]'``) or a
+        comma-separated string (``"Russia, United States"``). Anything else
+        raises ``ValueError`` naming the parameter.
+        """
+        unknown = sorted(set(values) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"unknown parameter(s): {', '.join(unknown)}")
+        out: dict[str, object] = {}
+        for name, value in values.items():
+            if name in ("vintage", "recipient"):
+                if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
+                    raise ValueError(f"{name}={value!r}: give a name such as '2016' or 'Iran'")
+                out[name] = str(value).strip()
+            elif name == "suppliers":
+                out[name] = _supplier_list(value)
+            else:
+                if isinstance(value, bool) or not (
+                    isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
+                ):
+                    raise ValueError(f"{name}={value!r}: must be a whole number")
+                out[name] = int(value)
+        return cls(**out)  # type: ignore[arg-type]
+
+
+def _supplier_list(value: object) -> tuple[str, ...]:
+    """Suppliers as a tuple of names from a list, a JSON list or a comma-separated string."""
+    import json
+
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ValueError(f"suppliers={value!r}: not a JSON list ({error.msg})") from None
+        else:
+            value = [part for part in text.split(",")]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"suppliers={value!r}: give a list of supplier names, leader first")
+    return tuple(v.strip() for v in value)
+
 
 @dataclass
 class TrendRun:

@@ -80,7 +80,12 @@ def execute_one(params: TrendParameters, out_dir: str) -> dict:
         cwd=str(CHAPTER.parent),
         log_output=False,
     )
-    notebook = json.loads(output.read_text())
+    return glued_results(output)
+
+
+def glued_results(output: Path) -> dict:
+    """The ``key_results_json`` an executed trends chapter glued, as a dict."""
+    notebook = json.loads(Path(output).read_text())
     for cell in notebook["cells"]:
         for out in cell.get("outputs", []):
             if out.get("metadata", {}).get("scrapbook", {}).get("name") == "key_results_json":

@@ -7,7 +7,10 @@
   it, deliveries as a "2000; 2001" list, and three TIV columns per deal.
 * 2026 layout: the 2024 columns behind a metadata header ("Data generated: ..."),
   with "Deliveries in the Year Range" instead of "Number delivered": numbers and
-  years then cover only the years the export was made for (stated in the header).
+  years then cover only the years the export was made for (stated in the header;
+  ``delivered_scope`` is "unstated" for an export saved without its preamble).
+
+Every layout is recognised from its header row, with or without the preamble.
 
 The tidy output keeps figures, designations and SIPRI's short weapon
 descriptions; SIPRI's free-text comments are not carried over.
@@ -127,9 +130,8 @@ def read_register(path: str | Path, vintage: str, *, recipient: str | None = Non
     scope = "all"
     if layout == "2026":
         match = _SCOPE.search(preamble)
-        if match is None:
-            raise InputError(path, "2026-layout register without its year range in the header")
-        scope = f"{match[1]}-{match[2]}"
+        # Saved without its preamble, the export no longer says which years it was restricted to.
+        scope = f"{match[1]}-{match[2]}" if match else "unstated"
 
     def col(name: str) -> int:
         try:

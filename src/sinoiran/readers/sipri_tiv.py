@@ -43,7 +43,9 @@ Orientation = Literal["by-supplier", "by-recipient"]
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _TITLE = re.compile(r"TIV of arms exports (?P<dir>from|to) (?P<country>.+?),\s*(?P<y0>\d{4})\s*-\s*(?P<y1>\d{4})")
 _GENERATED = re.compile(r"(?:Data )?[Gg]enerated:\s*(?P<date>\d{1,2} [A-Za-z]+ \d{4})")
-_TOTAL_ROW = re.compile(r"^Total\b(?:\s+(?P<dir>imports from|exports to)\s+(?P<country>.+))?$")
+_TOTAL_ROW = re.compile(
+    r"^Total\b(?:\s+(?P<dir>imports from|imports of|imports to|exports from|exports to|exports of)\s+(?P<country>.+))?$"
+)
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 #: Columns of the tidy long table written by :func:`tidy`.
@@ -126,16 +128,65 @@ def parse_generated(text: str) -> dt.date | None:
     return None
 
 
-def _find_header(path: Path, rows: list[list[str]]) -> tuple[int, int]:
-    """Return (row index of the year header, index of the country-name column)."""
-    for i, row in enumerate(rows):
-        year_cols = [j for j, cell in enumerate(row) if _YEAR.match(cell)]
-        if len(year_cols) >= 2:
-            first = year_cols[0]
-            if first == 0:
-                raise InputError(path, "year header has no country-name column", row=i + 1)
-            return i, first - 1
-    raise InputError(path, "no header row with year columns found")
+_RANGE_LABEL = re.compile(r"^(1[89]\d\d|20\d\d)\s*-\s*(1[89]\d\d|20\d\d)$")
+#: Labels SIPRI prints in a year header besides the years themselves.
+_HEADER_EXTRAS = {"total", "percentage", "sum total years", "percentage of total"}
+#: The first cell of a "Volume of transfers of major arms" header: what the rows are.
+_ROW_LABELS = {"recipient": "by-supplier", "supplier": "by-recipient"}
+#: SIPRI's weapon categories: a table whose rows are these is an aggregate, not country pairs.
+WEAPON_CATEGORIES = {
+    "aircraft",
+    "air defence systems",
+    "air-defence systems",
+    "anti-submarine warfare",
+    "armoured vehicles",
+    "artillery",
+    "engines",
+    "missiles",
+    "naval weapons",
+    "other",
+    "satellites",
+    "sensors",
+    "ships",
+}
+_ALL = {"all", "all countries"}
+
+
+def _header_kind(row: list[str]) -> tuple[str, int] | None:
+    """If ``row`` is a year header, ("classic" | "volume", index of the name column); else None.
+
+    A classic header has empty cells before its first year and only years and
+    "Total" after it. A volume header starts with the label "Recipient" or
+    "Supplier", followed only by years, year ranges and SIPRI's percentage and
+    sum labels. A data row (a country or "Total exports from X" followed by
+    numbers that happen to look like years) is neither, whatever its numbers.
+    """
+    cells = [c.strip() for c in row]
+    filled = [(j, c) for j, c in enumerate(cells) if c]
+    if not filled:
+        return None
+    first_j, first = filled[0]
+    rest = [c for _, c in filled[1:]]
+
+    def extra(cell: str) -> bool:
+        return bool(_YEAR.match(cell) or _RANGE_LABEL.match(cell)) or cell.lower() in _HEADER_EXTRAS
+
+    if first.lower() in _ROW_LABELS:
+        if any(_YEAR.match(c) for c in rest) and all(extra(c) for c in rest):
+            return "volume", first_j
+        return None
+    if _YEAR.match(first) and first_j > 0 and all(_YEAR.match(c) or c.lower() == "total" for c in rest):
+        return "classic", first_j - 1
+    return None
+
+
+def _find_header(path: Path, rows: list[list[str]], start: int = 0) -> tuple[int, str, int] | None:
+    """(row index, kind, name column) of the first year header at or after ``start``, or None."""
+    for i in range(start, len(rows)):
+        kind = _header_kind(rows[i])
+        if kind:
+            return i, kind[0], kind[1]
+    return None
 
 
 def _parse_value(path: Path, cell: str, *, column: str, row: int) -> float | None:
@@ -150,38 +201,92 @@ def _parse_value(path: Path, cell: str, *, column: str, row: int) -> float | Non
 
 
 def read_tiv_table(path: str | Path) -> TivTable:
-    """Parse a SIPRI TIV table of any supported layout.
+    """Parse a file holding one SIPRI TIV table of any supported layout (see :func:`read_tiv_tables`)."""
+    tables = read_tiv_tables(path)
+    if len(tables) > 1:
+        countries = ", ".join(t.country for t in tables)
+        raise InputError(Path(path), f"holds {len(tables)} tables ({countries}); read it with read_tiv_tables")
+    return tables[0]
+
+
+def read_tiv_tables(path: str | Path) -> list[TivTable]:
+    """Parse every SIPRI TIV table in a file: one classic table, or one or more "Volume of transfers"
+    tables one after another (each ends with its "Total ..." row).
 
     Raises :class:`~sinoiran.base.errors.InputError` naming file, column and row for
     anything it cannot read unambiguously: a missing or empty file, no year
     header, no generation date, a country it cannot identify, a year outside
-    the range in the title, a non-numeric or negative value, a truncated row,
-    or a country listed twice.
+    the range in the title, a non-numeric or negative value, a truncated row, a
+    country listed twice, or an aggregate table (exports to or from all
+    countries, or rows that are weapon categories), which is not country pairs.
     """
     path = Path(path)
     rows, lines = read_csv_rows(path)
-    header_idx, name_col = _find_header(path, rows)
-    header = rows[header_idx]
-    preamble = "\n".join(",".join(r) for r in rows[:header_idx])
+    found = _find_header(path, rows)
+    if found is None:
+        raise InputError(
+            path,
+            "no header row with year columns found: expected a row of years under a 'TIV of arms exports ...' title, or a "
+            "'Recipient'/'Supplier' row followed by years (SIPRI's 'Volume of transfers of major arms')",
+        )
+    tables: list[TivTable] = []
+    preamble_start = 0
+    inherited: dt.date | None = None
+    while found is not None:
+        header_idx, kind, name_col = found
+        table, end = _read_one(path, rows, lines, preamble_start, header_idx, kind, name_col, inherited)
+        tables.append(table)
+        inherited = table.generated
+        preamble_start = end
+        found = _find_header(path, rows, end)
+        if found is None:
+            leftover = [i for i in range(end, len(rows)) if any(rows[i])]
+            if leftover and kind == "volume":
+                first = rows[leftover[0]]
+                raise InputError(
+                    path, f"unexpected line after the last table: {','.join(first)[:60]!r}", row=lines[leftover[0]]
+                )
+    return tables
 
-    generated = parse_generated(preamble)
+
+def _read_one(
+    path: Path,
+    rows: list[list[str]],
+    lines: list[int],
+    preamble_start: int,
+    header_idx: int,
+    kind: str,
+    name_col: int,
+    inherited: dt.date | None,
+) -> tuple[TivTable, int]:
+    """Parse the table whose header is at ``header_idx``; return it and the index after its last row."""
+    header = rows[header_idx]
+    preamble = "\n".join(",".join(r) for r in rows[preamble_start:header_idx])
+
+    generated = parse_generated(preamble) or inherited
     if generated is None:
-        raise InputError(path, "no generation date ('Generated: <day> <month> <year>') in the header")
+        raise InputError(
+            path, "no generation date ('Generated: <day> <month> <year>') in the header", row=lines[header_idx]
+        )
 
     title = _TITLE.search(preamble)
     orientation: Orientation | None = None
     country: str | None = None
     year_range: tuple[int, int] | None = None
     if title:
+        if title["country"].strip().lower() in _ALL:
+            rows_are = "importing countries" if title["dir"] == "to" else "exporting countries"
+            raise InputError(
+                path,
+                f"an aggregate SIPRI table ('TIV of arms exports {title['dir']} all'): its rows are {rows_are}, "
+                "each with its total, not supplier-recipient pairs; not ingested",
+                row=lines[header_idx],
+            )
         orientation = "by-supplier" if title["dir"] == "from" else "by-recipient"
         country = canonical_country(title["country"])
         year_range = (int(title["y0"]), int(title["y1"]))
-    else:
-        label = header[name_col].lower()
-        if label == "recipient":
-            orientation = "by-supplier"
-        elif label == "supplier":
-            orientation = "by-recipient"
+    elif kind == "volume":
+        orientation = _ROW_LABELS[header[name_col].lower()]  # type: ignore[assignment]
 
     year_cols = [(j, int(c)) for j, c in enumerate(header) if _YEAR.match(c)]
     if year_range:
@@ -201,6 +306,7 @@ def read_tiv_table(path: str | Path) -> TivTable:
     partners: dict[str, int] = {}
     records: list[tuple[str, int, float]] = []
     totals: list[tuple[int, float]] = []
+    end = len(rows)
     for i in range(header_idx + 1, len(rows)):
         row = rows[i]
         line = lines[i]
@@ -219,12 +325,20 @@ def read_tiv_table(path: str | Path) -> TivTable:
         values = [(year, _parse_value(path, row[j], column=str(year), row=line)) for j, year in year_cols]
         total_match = _TOTAL_ROW.match(name)
         if total_match:
-            if total_match["country"] and country is None:
-                country = canonical_country(total_match["country"])
+            named = total_match["country"]
+            if named and named.strip().lower() in _ALL:
+                raise InputError(
+                    path, f"an aggregate SIPRI table ({name!r}): not supplier-recipient pairs; not ingested", row=line
+                )
+            if named and country is None:
+                country = canonical_country(named)
                 if orientation is None:
-                    orientation = "by-supplier" if total_match["dir"] == "imports from" else "by-recipient"
+                    orientation = (
+                        "by-supplier" if total_match["dir"] in ("imports from", "exports from") else "by-recipient"
+                    )
             totals.extend((year, v) for year, v in values if v is not None)
-            continue
+            end = i + 1
+            break
         partner = canonical_country(name)
         if partner in partners:
             raise InputError(
@@ -236,8 +350,20 @@ def read_tiv_table(path: str | Path) -> TivTable:
         partners[partner] = line
         records.extend((partner, year, v) for year, v in values if v is not None)
 
+    categories = [p for p in partners if p.lower() in WEAPON_CATEGORIES]
+    if len(categories) >= 2 and len(categories) >= len(partners) / 2:
+        raise InputError(
+            path,
+            f"an aggregate SIPRI table by weapon category (rows such as {', '.join(categories[:3])}): not "
+            "supplier-recipient pairs; not ingested",
+            row=lines[header_idx],
+        )
     if country is None or orientation is None:
-        raise InputError(path, "cannot tell which country the table is about (no title and no 'Total ... from/to' row)")
+        raise InputError(
+            path,
+            "cannot tell which country the table is about (no title and no 'Total ... from/to/of <country>' row)",
+            row=lines[header_idx],
+        )
 
     deliveries = pd.DataFrame(records, columns=["partner", "year", "tiv"])
     if orientation == "by-supplier":
@@ -252,7 +378,7 @@ def read_tiv_table(path: str | Path) -> TivTable:
     totals_frame = pd.DataFrame(totals, columns=["year", "tiv"])
     totals_frame.insert(0, "country", country)
     totals_frame.insert(1, "orientation", orientation)
-    return TivTable(
+    table = TivTable(
         path=path,
         orientation=orientation,
         country=country,
@@ -261,6 +387,7 @@ def read_tiv_table(path: str | Path) -> TivTable:
         deliveries=deliveries,
         totals=totals_frame,
     )
+    return table, end
 
 
 def tidy(table: TivTable, vintage: str | None = None) -> pd.DataFrame:
@@ -271,3 +398,8 @@ def tidy(table: TivTable, vintage: str | None = None) -> pd.DataFrame:
     out = table.deliveries.copy()
     out.insert(0, "vintage", vintage or table.default_vintage)
     return out[TIDY_COLUMNS].sort_values(["supplier", "recipient", "year"], kind="stable").reset_index(drop=True)
+
+
+def tidy_all(tables: list[TivTable], vintage: str | None = None) -> pd.DataFrame:
+    """:func:`tidy` for every table of a file, concatenated (one vintage label for all)."""
+    return pd.concat([tidy(t, vintage) for t in tables], ignore_index=True)
