@@ -2,6 +2,7 @@
 
     python -m sinoiran ingest [KIND] FILE [--vintage LABEL] --output OUT.csv [--totals T.csv] [--deliveries D.csv]
     python -m sinoiran data build [--sources DIR] [--output DIR]
+    python -m sinoiran data add FILE --vintage LABEL [--recipients A,B] [--sources DIR]
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
@@ -169,6 +170,28 @@ def _data_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_add(args: argparse.Namespace) -> int:
+    from sinoiran.base.paths import PROJECT_ROOT, data_dir
+    from sinoiran.data.build import add_export
+
+    sources = Path(args.sources) if args.sources else PROJECT_ROOT / DEFAULT_SOURCES
+    output = Path(args.output) if args.output else data_dir()
+
+    def names(value: str | None) -> list[str] | None:
+        return [n.strip() for n in value.split(",") if n.strip()] if value else None
+
+    for line in add_export(
+        args.file,
+        args.vintage,
+        sources_dir=sources,
+        out_dir=output,
+        recipients=names(args.recipients),
+        suppliers=names(args.suppliers),
+    ):
+        print(line)
+    return 0
+
+
 def _data_check(args: argparse.Namespace) -> int:
     from sinoiran.data.tables import check_data
 
@@ -259,6 +282,16 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--sources", help=f"folder of raw exports (default: {DEFAULT_SOURCES})")
     build.add_argument("--output", help="folder to write (default: the project's data/)")
     build.set_defaults(func=_data_build)
+    add = actions.add_parser(
+        "add", help="register a raw export in data/sources.toml and rebuild data/ (all or nothing)"
+    )
+    add.add_argument("file", help="the export (a SIPRI TIV table, transfers export or register)")
+    add.add_argument("--vintage", required=True, help="the release it belongs to, e.g. 2025 (a new label is added)")
+    add.add_argument("--sources", help=f"folder of raw exports (default: {DEFAULT_SOURCES}); the file is copied there")
+    add.add_argument("--output", help="data folder to rebuild (default: the project's data/)")
+    add.add_argument("--recipients", help="keep only these recipients' rows (comma-separated); needed for transfers")
+    add.add_argument("--suppliers", help="keep only these suppliers' rows (comma-separated)")
+    add.set_defaults(func=_data_add)
     check = actions.add_parser("check", help="verify every table's checksum and schema")
     check.add_argument("--data", help="data folder (default: the project's data/)")
     check.set_defaults(func=_data_check)

@@ -98,8 +98,11 @@ class TrendRun:
     overtaking: dict[str, float] = field(default_factory=dict)
 
 
-def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str]) -> str:
+def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: dict[str, list[str]]) -> str:
     """Check parameters before any computation; return the share denominator used (in words).
+
+    ``complete_recipients`` maps each vintage to the recipients whose total
+    imports it holds (``datapackage.json``'s ``complete_recipients``).
 
     Raises ``ValueError`` with a message that names the parameter for: an
     unknown vintage, start after end, years the vintage does not cover, a
@@ -134,10 +137,13 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: li
         raise ValueError(
             f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for {', '.join(params.suppliers)}"
         )
-    if VINTAGES[params.vintage].suppliers is None and params.recipient not in complete_recipients:
+    if VINTAGES[params.vintage].suppliers is None and params.recipient not in complete_recipients.get(
+        params.vintage, []
+    ):
         raise ValueError(
-            f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it, so its "
-            "total imports are unknown; ingest a full SIPRI importer table for it first"
+            f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it in vintage "
+            f"{params.vintage}, so its total imports are unknown; add its SIPRI importer table or a transfers export "
+            "(python -m sinoiran data add FILE --vintage LABEL)"
         )
     return denominator_text(params.vintage)
 
@@ -158,7 +164,9 @@ def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
     )
 
 
-def run(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: list[str], *, n_boot: int = 2000) -> TrendRun:
+def run(
+    params: TrendParameters, tiv: pd.DataFrame, complete_recipients: dict[str, list[str]], *, n_boot: int = 2000
+) -> TrendRun:
     """Validate, then compute shares and fit every model for every supplier."""
     denominator = validate(params, tiv, complete_recipients)
     shares = share_table(tiv, params)

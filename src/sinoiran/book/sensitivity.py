@@ -42,7 +42,7 @@ def parameter_grid(
 
 
 def plan(
-    grid: list[TrendParameters], tiv: pd.DataFrame, complete_recipients: list[str]
+    grid: list[TrendParameters], tiv: pd.DataFrame, complete_recipients: dict[str, list[str]]
 ) -> tuple[list[TrendParameters], pd.DataFrame]:
     """Split the grid into runnable parameters and a table of skipped ones with the reason."""
     runnable, skipped = [], []

@@ -1,14 +1,21 @@
-"""The raw exports the project's tables are built from, with their provenance.
+"""The raw exports the project's tables are built from, with their provenance, as ``data/sources.toml`` lists them.
 
 These files are **inputs**, never part of the repository: ``data build`` reads
 them from a sources folder (by default ``../shared/sources``) and records each
-file's provenance and sha256 in ``data/datapackage.json``. The folder must hold
-the files below at these relative paths.
+file's provenance and sha256 in ``data/datapackage.json``. The manifest says,
+for every export, its format, the release (vintage) it belongs to, where it was
+copied from, and which of its rows the project keeps (:class:`RawSource`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sinoiran.base.errors import InputError
+from sinoiran.data.vintages import manifest_path, read_manifest
 
 SIPRI_CREDIT = "Information from the SIPRI Arms Transfers Database"
 SIPRI_TERMS = (
@@ -16,146 +23,110 @@ SIPRI_TERMS = (
     f"'{SIPRI_CREDIT}'; calculations in this project are the project's own and are not attributed to SIPRI."
 )
 IMF_TERMS = "IMF Direction of Trade Statistics; IMF terms of use for data (attribution to the IMF)."
+TERMS = {"sipri": SIPRI_TERMS, "imf": IMF_TERMS}
+FORMATS = ("sipri-tiv", "sipri-register", "sipri-transfers", "mirror-json", "imf-dots")
+
+
+@dataclass(frozen=True)
+class KeepRule:
+    """Rows to keep: those whose recipient (and supplier) is listed; an empty list matches any."""
+
+    recipients: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
+
+    def matches(self, frame: pd.DataFrame) -> pd.Series:
+        keep = pd.Series(True, index=frame.index)
+        if self.recipients:
+            keep &= frame["recipient"].isin(self.recipients)
+        if self.suppliers:
+            keep &= frame["supplier"].isin(self.suppliers)
+        return keep
 
 
 @dataclass(frozen=True)
 class RawSource:
-    """One raw export file and where it came from."""
+    """One raw export file: where it is in the sources folder, what it is, where it came from, what to keep."""
 
     relpath: str
+    format: str
+    vintage: str
     title: str
     publisher: str
     repository: str
     commit: str
-    commit_date: str  # date of the repository commit the copy was taken from
-    vintage: str
+    commit_date: str  # when the copy was taken (the repository commit's date, or the download date)
     terms: str
     note: str = ""
+    keep_all: bool = True
+    keep: tuple[KeepRule, ...] = field(default_factory=tuple)
 
+    def kept(self, frame: pd.DataFrame) -> pd.Series:
+        """Which rows of a tidy ``supplier, recipient, ...`` frame the project keeps from this export."""
+        if self.keep_all:
+            return pd.Series(True, index=frame.index)
+        keep = pd.Series(False, index=frame.index)
+        for rule in self.keep:
+            keep |= rule.matches(frame)
+        return keep
 
-_2007 = dict(
-    publisher="SIPRI",
-    repository="https://github.com/jywarren/armsflow",
-    commit="de2fa191760b9bfd43480b69e99a1e914a9b0338",
-    commit_date="2012-05-23",
-    vintage="2007",
-    terms=SIPRI_TERMS,
-)
-_2016 = dict(
-    publisher="SIPRI",
-    repository="https://github.com/mauhai/weaponstradeanalysis",
-    commit="e156d0d3394644e6f4ccb6debcde65a1f9edf717",
-    commit_date="2016-08-15",
-    vintage="2016",
-    terms=SIPRI_TERMS,
-)
-_2022 = dict(
-    publisher="SIPRI",
-    repository="https://github.com/360-info/report-arms-trade",
-    commit="b850d1eb74f457724c0e0c4291175adbf824dbbf",
-    commit_date="2022-08-08",
-    vintage="2022",
-    terms=SIPRI_TERMS,
-)
-_DCL = dict(publisher="SIPRI", repository="https://github.com/DCL-2049/Chinese-Arms-Exports", terms=SIPRI_TERMS)
+    def recipients_only(self) -> frozenset[str] | None:
+        """The recipients kept, when the rules name recipients only (readers can then skip other rows); else None."""
+        if self.keep_all or any(r.suppliers or not r.recipients for r in self.keep):
+            return None
+        return frozenset(name for r in self.keep for name in r.recipients)
 
-TIV_TABLES: list[RawSource] = [
-    *[
-        RawSource(
-            f"sipri-tiv-export-2007-jywarren/TIV-Export-AFG-{code}-1950.csv",
-            f"TIV of arms exports from {name}, 1950-2006 (generated 02 Nov 2007)",
-            **_2007,
+    def keeps_every_supplier_of(self, recipient: str) -> bool:
+        """True if every supplier's rows to ``recipient`` are kept (what makes a recipient complete)."""
+        return self.keep_all or any(
+            not r.suppliers and (not r.recipients or recipient in r.recipients) for r in self.keep
         )
-        for code, name in [("CHI", "China"), ("RUS", "Russia"), ("USA", "the United States")]
-    ],
-    *[
-        RawSource(
-            f"sipri-tiv-import-2016-mauhai/TIV-Import-{code}-1950-2015.csv",
-            f"TIV of arms exports to {name}, 1950-2015 (generated 24 Jul 2016)",
-            **_2016,
-        )
-        for code, name in [
-            ("IRA", "Iran"),
-            ("PAK", "Pakistan"),
-            ("TUR", "Turkey"),
-            ("SAU", "Saudi Arabia"),
-            ("UAE", "the UAE"),
-        ]
-    ],
-    *[
-        RawSource(
-            f"sipri-tiv-export-2022-360info/TIV-Export-{code}-1950-2021.csv",
-            f"TIV of arms exports from {name}, 1950-2021 (generated 28 Jul 2022)",
-            **_2022,
-        )
-        for code, name in [("CHI", "China"), ("RUS", "Russia"), ("USA", "the United States")]
-    ],
-    RawSource(
-        "sipri-china-exports-2026-DCL/sipri_tiv_table_2000_2025.csv",
-        "Volume of transfers of major arms from China, 2000-2025 (generated 14 Jul 2026)",
-        commit="4fb3a5412a6fd3eef3452af21f256ada117ad82c",
-        commit_date="2026-07-14",
-        vintage="2026",
-        **_DCL,
-    ),
-]
 
-REGISTERS: list[RawSource] = [
-    RawSource(
-        "sipri-trade-register-2013-stevenlsenior/trade_register_report.csv",
-        "SIPRI trade register, old format, deliveries ending 2007-2012",
-        publisher="SIPRI",
-        repository="https://github.com/stevenlsenior/Arms_Transfers",
-        commit="d56583bc16635523c28e9975393551bfb7eda835",
-        commit_date="2014-09-25",
-        vintage="2013",
-        terms=SIPRI_TERMS,
-        note="No generation date printed; release inferred from the latest delivery year (2012).",
-    ),
-    RawSource(
-        "sipri-trade-register-2024-claytonb3/trade-register.csv",
-        "SIPRI trade register, full export, deliveries up to 2023",
-        publisher="SIPRI",
-        repository="https://github.com/ClaytonB-3/arms-trade-proj",
-        commit="4973079a03f3747d64e1e91d995c5ec20310c15a",
-        commit_date="2024-11-03",
-        vintage="2024",
-        terms=SIPRI_TERMS,
-        note="No generation date printed; release inferred from the latest delivery year (2023).",
-    ),
-    RawSource(
-        "sipri-china-exports-2026-DCL/trade_register_china_2000_2025.csv",
-        "SIPRI trade register, China to all countries, deliveries 2000-2025 (generated 14 Jul 2026)",
-        commit="cf3acab29703da07dce57aacfd85ca7fdeddc7b3",
-        commit_date="2026-07-14",
-        vintage="2026",
-        **_DCL,
-    ),
-]
 
-MIRROR = RawSource(
-    "sipri-per-year-transfers-bewelge/armsTransfers.json",
-    "Per-delivery-year rebuild of SIPRI trade registers (2026 overhaul); a derived mirror, not a SIPRI export",
-    publisher="Third-party mirror of SIPRI data (Bewelge, globalArmsTransfers)",
-    repository="https://github.com/Bewelge/globalArmsTransfers",
-    commit="ced0a90c0b5c586ed232ffc5c08544c10f2584da",
-    commit_date="2026-06-16",
-    vintage="2026-mirror",
-    terms=SIPRI_TERMS + " The mirror's repository states no licence of its own.",
-)
+def _raw_source(entry: dict, path: Path, index: int) -> RawSource:
+    where = f"[[exports]] entry {index + 1}"
+    missing = [k for k in ("path", "format", "vintage", "title") if k not in entry]
+    if missing:
+        raise InputError(path, f"{where}: missing {', '.join(missing)}")
+    if entry["format"] not in FORMATS:
+        raise InputError(path, f"{where}: unknown format {entry['format']!r}; one of {', '.join(FORMATS)}")
+    keep = entry.get("keep", "all")
+    if keep != "all" and not (isinstance(keep, list) and all(isinstance(r, dict) for r in keep)):
+        raise InputError(path, f'{where}: keep must be "all" or a list of {{recipients, suppliers}} rules')
+    rules = (
+        ()
+        if keep == "all"
+        else tuple(KeepRule(tuple(r.get("recipients", ())), tuple(r.get("suppliers", ()))) for r in keep)
+    )
+    return RawSource(
+        relpath=entry["path"],
+        format=entry["format"],
+        vintage=str(entry["vintage"]),
+        title=entry["title"],
+        publisher=entry.get("publisher", ""),
+        repository=entry.get("repository", ""),
+        commit=entry.get("commit", ""),
+        commit_date=str(entry.get("retrieved", "")),
+        terms=TERMS.get(entry.get("terms", "sipri"), entry.get("terms", "")),
+        note=entry.get("note", ""),
+        keep_all=keep == "all",
+        keep=rules,
+    )
 
-_DOTS = dict(
-    publisher="International Monetary Fund",
-    repository="https://github.com/SamLeBlanc/Direction-of-Trade-Map",
-    commit="a769819d9b25a21a362d6cabfb10f150903f834d",
-    commit_date="2022-02-02",
-    vintage="2022",
-    terms=IMF_TERMS,
-    note="Data through 2020; IMF download date not stated.",
-)
-DOTS_WORKBOOKS: list[RawSource] = [
-    RawSource("imf-dots-samleblanc/DOTS_40.xlsx", "IMF DOTS, reporter China (mainland)", **_DOTS),
-    RawSource("imf-dots-samleblanc/DOTS_95.xlsx", "IMF DOTS, reporter Iran", **_DOTS),
-]
 
-ALL_SOURCES: list[RawSource] = [*TIV_TABLES, *REGISTERS, MIRROR, *DOTS_WORKBOOKS]
+def raw_sources(manifest: dict | None = None, path: Path | None = None) -> list[RawSource]:
+    """Every export the manifest lists, in its order."""
+    path = path or manifest_path()
+    manifest = manifest if manifest is not None else read_manifest(path)
+    return [_raw_source(entry, path, i) for i, entry in enumerate(manifest.get("exports", []))]
+
+
+def of_format(sources: list[RawSource], *formats: str) -> list[RawSource]:
+    """The exports of the given formats, in manifest order."""
+    return [s for s in sources if s.format in formats]
+
+
+def unlisted_files(sources_dir: Path, sources: list[RawSource]) -> list[str]:
+    """Files in the sources folder that the manifest does not name (provenance notes excepted)."""
+    listed = {s.relpath for s in sources}
+    found = sorted(str(p.relative_to(sources_dir)) for p in sources_dir.rglob("*") if p.is_file())
+    return [f for f in found if f not in listed and Path(f).name not in ("SOURCE.md", "README.md")]

@@ -10,7 +10,6 @@ the same from any folder; ``SINOIRAN_DATA`` points at another data folder.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,14 +18,9 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.hashing import sha256
-from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.base.paths import data_dir
 from sinoiran.data.schemas import TABLES, TableSpec, read_dtypes, validate
 from sinoiran.data.vintages import REGISTER_VINTAGES, check_vintage
-
-
-def data_dir() -> Path:
-    """The folder holding the tables: ``$SINOIRAN_DATA`` or the project's ``data/``."""
-    return Path(os.environ.get("SINOIRAN_DATA", PROJECT_ROOT / "data"))
 
 
 def read_table_file(path: str | Path, spec: TableSpec) -> pd.DataFrame:

@@ -8,7 +8,12 @@ per-delivery-year rebuild of the 2026 release (not a SIPRI export).
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+
+from sinoiran.base.errors import InputError
+from sinoiran.base.paths import data_dir
 
 
 @dataclass(frozen=True)
@@ -58,58 +63,49 @@ class Vintage:
         return self.gap([supplier], year, year) is None
 
 
-VINTAGES: dict[str, Vintage] = {
-    v.label: v
-    for v in [
-        Vintage(
-            "2007",
-            "2007-11-02",
-            1950,
-            2006,
-            ("China", "Russia", "United States"),
-            "sipri-tiv-table",
-            "Exporter tables 1950-2006; only three suppliers, so no total for Iran.",
-        ),
-        Vintage(
-            "2016",
-            "2016-07-24",
-            1950,
-            2015,
-            None,
-            "sipri-tiv-table",
-            "Importer tables 1950-2015 for Iran and the four neighbours.",
-        ),
-        Vintage(
-            "2022",
-            "2022-07-28",
-            1950,
-            2021,
-            ("China", "Russia", "United States"),
-            "sipri-tiv-table",
-            "Exporter tables 1950-2021; only three suppliers, so no total for Iran.",
-        ),
-        Vintage(
-            "2026", "2026-07-14", 2000, 2025, ("China",), "sipri-tiv-table", "China's exporter table 2000-2025 only."
-        ),
-        Vintage(
-            "2026-mirror",
-            "2026-06-16",
-            1950,
-            2025,
-            None,
-            "derived-mirror",
-            "Per-delivery-year rebuild of the 2026 release by a third party; "
-            "Soviet Union merged into Russia; yearly sums keep the items' decimals.",
-        ),
-    ]
-}
+#: The manifest of raw exports and releases (``data/sources.toml``); see :mod:`sinoiran.data.sources`.
+MANIFEST_NAME = "sources.toml"
+
+
+def manifest_path(directory: Path | None = None) -> Path:
+    """Where the sources manifest lives: beside the tables (``data/sources.toml``)."""
+    return (directory or data_dir()) / MANIFEST_NAME
+
+
+def read_manifest(path: Path | None = None) -> dict:
+    """The parsed sources manifest; an ``InputError`` naming the file if it is missing or not TOML."""
+    path = path or manifest_path()
+    if not path.exists():
+        raise InputError(path, "sources manifest not found (it lists the raw exports and the releases they belong to)")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, f"not valid TOML: {error}") from None
+
+
+def vintages_from(manifest: dict) -> dict[str, Vintage]:
+    """The releases a manifest declares, in its order."""
+    out = {}
+    for label, entry in manifest.get("vintages", {}).items():
+        held = entry.get("suppliers", "all")
+        out[label] = Vintage(
+            label=label,
+            generated=str(entry["generated"]),
+            data_start=int(entry["data_start"]),
+            data_end=int(entry["data_end"]),
+            suppliers=None if held == "all" else tuple(held),
+            kind=str(entry.get("kind", "sipri-tiv-table")),
+            note=str(entry.get("note", "")),
+        )
+    return out
+
+
+_MANIFEST = read_manifest()
+#: The SIPRI releases the project holds, as ``data/sources.toml`` declares them (labels are data, not code).
+VINTAGES: dict[str, Vintage] = vintages_from(_MANIFEST)
 
 #: Vintages of the SIPRI trade registers held (deal lists, not yearly tables).
-REGISTER_VINTAGES: dict[str, str] = {
-    "2013": "Old register format, deliveries ending 2007-2012, no TIV; release inferred from the latest delivery year.",
-    "2024": "Full register, deliveries up to 2023, TIV per deal; release inferred from the latest delivery year.",
-    "2026": "China's register for deliveries 2000-2025, generated 14 Jul 2026; numbers delivered count 2000-2025 only.",
-}
+REGISTER_VINTAGES: dict[str, str] = {label: e.get("note", "") for label, e in _MANIFEST.get("registers", {}).items()}
 
 #: How the ledger and the tables label each register vintage (``register-2024`` for the 2024 register).
 REGISTER_LABELS: dict[str, str] = {f"register-{v}": v for v in REGISTER_VINTAGES}

@@ -114,12 +114,15 @@ def _locate(path: Path, rows: list[list[str]]) -> tuple[int, str]:
     )
 
 
-def read_register(path: str | Path, vintage: str, *, recipient: str | None = None) -> Register:
+def read_register(
+    path: str | Path, vintage: str, *, recipient: str | None = None, recipients: frozenset[str] | None = None
+) -> Register:
     """Parse a SIPRI trade register CSV into the tidy deal table.
 
     ``vintage`` labels the release the export came from (registers before the
     2026 layout print no generation date, so the caller states it).
-    ``recipient``, when given, keeps only deals with that recipient.
+    ``recipient`` (or several, ``recipients``), when given, keeps only deals with that recipient; the
+    rows of other recipients are not parsed at all.
     """
     path = Path(path)
     rows, lines = read_csv_rows(path)
@@ -191,7 +194,8 @@ def read_register(path: str | Path, vintage: str, *, recipient: str | None = Non
         # further. (Both older registers hold damaged rows for other
         # recipients: a '194 - 2008' delivery range in the c. 2013 file and a
         # record broken over two lines in the 2024 file.)
-        if recipient is not None and canonical_country(cell("Recipient")) != recipient:
+        wanted = recipients if recipients is not None else (frozenset({recipient}) if recipient else None)
+        if wanted is not None and canonical_country(cell("Recipient")) not in wanted:
             continue
         if len(row) < width:
             raise InputError(path, f"truncated row: {len(row)} cells where the header needs {width}", row=line)
