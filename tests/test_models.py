@@ -184,3 +184,34 @@ def test_committed_sensitivity_results_are_current(tiv):
         rtol=1e-6,
     )
     assert (committed["skipped"].fillna("") == fresh["skipped"].fillna("")).all()
+
+
+def _run_with_shares(leader_shares, follower_shares, suppliers=("China", "United States")):
+    years = list(range(2000, 2000 + len(leader_shares)))
+    shares = pd.DataFrame(
+        {
+            "year": years * 2,
+            "supplier": [suppliers[0]] * len(years) + [suppliers[1]] * len(years),
+            "share": list(leader_shares) + list(follower_shares),
+        }
+    )
+    params = trends.TrendParameters(
+        vintage="2016", recipient="Pakistan", suppliers=suppliers, start_year=2000, end_year=years[-1]
+    )
+    return trends.TrendRun(parameters=params, denominator="all suppliers", shares=shares)
+
+
+def test_observed_overtaking_first_year_and_for_good():
+    run = _run_with_shares([0.1, 0.5, 0.2, 0.6, 0.7], [0.4, 0.3, 0.3, 0.2, 0.1])
+    seen = trends.observed_overtaking(run)
+    assert seen == {"first_year": 2001.0, "ahead_for_good": 2003.0, "years_ahead": 3.0}
+    assert trends.observed_sentence(run) == (
+        "In the observed shares, China is first ahead of the United States in 2001, and stays ahead from 2003 on."
+    )
+    never = trends.observed_overtaking(_run_with_shares([0.1, 0.1], [0.4, 0.3]))
+    assert math.isnan(never["first_year"]) and math.isnan(never["ahead_for_good"])
+    back_behind = _run_with_shares([0.5, 0.1], [0.4, 0.3])
+    assert "behind again at the end" in trends.observed_sentence(back_behind)
+    assert trends.question(run).startswith(
+        "Is China replacing the United States as a supplier of Pakistan's major arms?"
+    )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sinoiran.analysis import models
 from sinoiran.analysis.shares import denominator_text, supplier_shares
+from sinoiran.base.names import in_prose
 from sinoiran.base.precision import snap
 from sinoiran.data.vintages import VINTAGES, coverage_gap
 
@@ -249,9 +250,10 @@ def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
     Keys: ``direction`` (do the linear and fractional models agree on the leader's
     trend?), ``break_test`` (is the break detected for the follower?), ``overtaking``.
     """
-    leader, follower = result.parameters.suppliers[:2]
-    linear = result.linear[leader].coefficients.set_index("term").loc["trend"]
-    logit = result.fractional[leader].coefficients.set_index("term").loc["trend"]
+    leader_key, follower_key = result.parameters.suppliers[:2]
+    leader, follower = in_prose(leader_key), in_prose(follower_key)
+    linear = result.linear[leader_key].coefficients.set_index("term").loc["trend"]
+    logit = result.fractional[leader_key].coefficients.set_index("term").loc["trend"]
 
     def sign(row) -> str:
         if row["p_value"] >= alpha:
@@ -267,18 +269,69 @@ def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
             f"fractional logit {frac}. Weighting by volume gives the heavy delivery years most say, so the two "
             "answers part when the shares of big and small years move differently."
         )
-    chow_p = result.segmented[follower].statistic("chow_p")
+    chow_p = result.segmented[follower_key].statistic("chow_p")
     break_year = result.parameters.break_year
     break_test = (
-        f"The Chow test detects a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
+        f"The Chow test detects a break in {possessive(follower)} share at {break_year} (p = {snap(chow_p):.3f})."
         if chow_p < alpha
-        else f"The Chow test does not detect a break in {follower}'s share at {break_year} (p = {snap(chow_p):.3f})."
+        else f"The Chow test does not detect a break in {possessive(follower)} share at {break_year} (p = {snap(chow_p):.3f})."
     )
     year = result.overtaking["year"]
     if np.isnan(year):
-        overtaking = f"The fitted gap does not turn in {leader}'s favour within the window."
+        overtaking = f"The fitted gap does not turn in {possessive(leader)} favour within the window."
     elif year == result.shares["year"].min():
-        overtaking = f"{leader}'s fitted share is above {follower}'s from the first year of the window."
+        overtaking = (
+            f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window."
+        )
     else:
-        overtaking = f"{leader}'s fitted share first exceeds {follower}'s in {snap(year):.0f}."
+        overtaking = f"{possessive(leader)} fitted share first exceeds {possessive(follower)} in {snap(year):.0f}."
     return {"direction": direction, "break_test": break_test, "overtaking": overtaking}
+
+
+def observed_overtaking(result: TrendRun) -> dict[str, float]:
+    """When the leader's *observed* share (not the fitted line) first exceeds the follower's.
+
+    Returns ``first_year`` (the first window in which it does; NaN if never),
+    ``ahead_for_good`` (the first year from which it stays ahead to the end of
+    the window; NaN if it does not end ahead), and ``years_ahead`` (how many
+    windows it is ahead). Years are the last years of the windows. A fitted
+    crossing is not an observed one: the two can be years apart.
+    """
+    leader, follower = result.parameters.suppliers[:2]
+    wide = result.shares.pivot(index="year", columns="supplier", values="share")[[leader, follower]].dropna()
+    ahead = wide[leader] > wide[follower]
+    first = float(ahead.idxmax()) if ahead.any() else float("nan")
+    for_good = float("nan")
+    if ahead.any() and bool(ahead.iloc[-1]):
+        behind = ahead[~ahead]
+        for_good = float(ahead.index[0]) if behind.empty else float(ahead.index[ahead.index > behind.index[-1]][0])
+    return {"first_year": first, "ahead_for_good": for_good, "years_ahead": float(ahead.sum())}
+
+
+def question(result: TrendRun) -> str:
+    """The chapter's question in words, from the parameters (no sentence is about a fixed country)."""
+    p = result.parameters
+    leader, follower = (in_prose(s) for s in p.suppliers[:2])
+    return (
+        f"Is {leader} replacing {follower} as a supplier of {possessive(in_prose(p.recipient))} major arms? Release {p.vintage}, "
+        f"{p.start_year}-{p.end_year}, shares of {result.denominator} from {p.window}-year sums."
+    )
+
+
+def observed_sentence(result: TrendRun) -> str:
+    """What the observed shares show about the overtaking, beside the fitted answer."""
+    leader, follower = (in_prose(s) for s in result.parameters.suppliers[:2])
+    seen = observed_overtaking(result)
+    if seen["first_year"] != seen["first_year"]:
+        return f"In the observed shares, {leader} is never ahead of {follower} in this window."
+    text = f"In the observed shares, {leader} is first ahead of {follower} in {seen['first_year']:.0f}"
+    if seen["ahead_for_good"] == seen["ahead_for_good"]:
+        if seen["ahead_for_good"] == seen["first_year"]:
+            return text + " and stays ahead to the end of the window."
+        return text + f", and stays ahead from {seen['ahead_for_good']:.0f} on."
+    return text + f", but is behind again at the end of the window ({seen['years_ahead']:.0f} years ahead in all)."
+
+
+def possessive(name: str) -> str:
+    """'Iran' -> "Iran's", 'United States' -> "United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")

@@ -56,3 +56,14 @@ def canonical_country(name: str) -> str:
 def successor(name: str) -> str:
     """The state a predecessor is merged into when a function is asked to merge them (else the name itself)."""
     return PREDECESSORS.get(name, name)
+
+
+#: Country names that take "the" in running text.
+WITH_ARTICLE = frozenset(
+    {"United States", "United Kingdom", "UAE", "Netherlands", "Philippines", "Soviet Union", "DR Congo", "Bahamas"}
+)
+
+
+def in_prose(name: str) -> str:
+    """A country name as it reads in a sentence: 'the United States', 'Pakistan'."""
+    return f"the {name}" if name in WITH_ARTICLE else name
