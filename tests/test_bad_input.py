@@ -337,3 +337,10 @@ def test_register_without_a_date_needs_a_vintage(tmp_path, fixture_path, capsys)
         ]
     )
     assert code == 0 and (tmp_path / "r.csv").exists()
+
+
+def test_transfers_value_without_a_delivery_year(tmp_path):
+    row = "101,China,Iran,C-704,anti-ship missile,Missiles,2019,No,20,No,,No,New,No,0.4,8,No"
+    path = write(tmp_path, "Data generated: 3 Jan 2025 9:16:02 PM\n" + TRANSFERS_HEADER + "\n" + row + "\n")
+    with expect(path, column="Delivery year", row=3, match="a delivery value without a delivery year"):
+        transfers.read_transfers(path)

@@ -131,7 +131,7 @@ def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: Pa
     print(
         f"{file}: transfers export ({parsed.scope}), generated {parsed.generated:%d %b %Y}; "
         f"{len(parsed.deliveries)} deliveries ({estimated} with an estimate flag) in {len(tidy)} supplier-recipient-year"
-        f" cells -> {output}",
+        f" cells; {parsed.undelivered} orders without a delivery left out -> {output}",
         file=sys.stderr,
     )
 

@@ -64,6 +64,7 @@ class Transfers:
     scope: str  # "from X to Y" as the preamble states it
     deliveries: pd.DataFrame  # deal_id, supplier, recipient, designation, description, category, order_year,
     # numbers_delivered, year, tiv, local_production, and one boolean column per estimate flag
+    undelivered: int = 0  # rows with neither a delivery year nor a TIV value (orders not yet delivered)
 
     @property
     def default_vintage(self) -> str:
@@ -86,10 +87,15 @@ def _flag(path: Path, cell: str, column: str, row: int) -> bool:
     raise InputError(path, f"not a yes/no flag: {cell!r}", column=column, row=row)
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _number(path: Path, cell: str, column: str, row: int, *, whole: bool = False) -> float | None:
     text = cell.strip()
     if text == "":
         return None
+    if _THOUSANDS.match(text):  # "1,234.5" as spreadsheets save it
+        text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:
@@ -129,6 +135,7 @@ def read_transfers(path: str | Path) -> Transfers:
     width = max(idx.values()) + 1
 
     records = []
+    undelivered = 0
     for i in range(header_idx + 1, len(rows)):
         row, line = rows[i], lines[i]
         if not any(row):
@@ -145,8 +152,12 @@ def read_transfers(path: str | Path) -> Transfers:
             return row[idx[name]].strip()
 
         year = _number(path, cell("Delivery year"), "Delivery year", line, whole=True)
+        tiv = _number(path, cell("TIV delivery values"), "TIV delivery values", line)
         if year is None:
-            raise InputError(path, "delivery without a year", column="Delivery year", row=line)
+            if tiv is None:  # an order with nothing delivered yet: not a delivery, counted apart
+                undelivered += 1
+                continue
+            raise InputError(path, "a delivery value without a delivery year", column="Delivery year", row=line)
         order = cell("Order date")
         order_year = re.match(r"^(\d{4})", order)
         record = {
@@ -159,7 +170,7 @@ def read_transfers(path: str | Path) -> Transfers:
             "order_year": int(order_year[1]) if order_year else None,
             "numbers_delivered": _number(path, cell("Numbers delivered"), "Numbers delivered", line, whole=True),
             "year": int(year),
-            "tiv": _number(path, cell("TIV delivery values"), "TIV delivery values", line),
+            "tiv": tiv,
             "local_production": _flag(path, cell("Local production"), "Local production", line),
         }
         for flag in FLAGS:
@@ -172,7 +183,7 @@ def read_transfers(path: str | Path) -> Transfers:
     deliveries = pd.DataFrame(records)
     deliveries["order_year"] = deliveries["order_year"].astype("Int64")
     deliveries["numbers_delivered"] = deliveries["numbers_delivered"].astype("Float64")
-    return Transfers(path=path, generated=generated, scope=scope, deliveries=deliveries)
+    return Transfers(path=path, generated=generated, scope=scope, deliveries=deliveries, undelivered=undelivered)
 
 
 def any_estimate(deliveries: pd.DataFrame) -> pd.Series:
