@@ -46,6 +46,32 @@ def toy():
 # --- verdict rules -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "printed, step, value, expected",
+    [
+        (470, 1, 470.4, "reproduced"),  # rounds to the printed figure
+        (470, 1, 469.5, "reproduced"),  # a half rounds up
+        (470, 1, 460, "close"),  # within 5 percent, not at printed precision
+        (470, 1, 355, "differs"),
+        (4900, 100, 4849, "close"),  # prints as $4.8 billion
+        (4900, 100, 4851, "reproduced"),  # prints as $4.9 billion
+        (67.1, 0.1, 67.14, "reproduced"),
+        (67.1, 0.1, 67.2, "close"),
+    ],
+)
+def test_printed_precision_rule(printed, step, value, expected):
+    assert claims.printed_verdict(printed, value, step, 0.05) == expected
+
+
+def test_printed_step_is_read_from_the_printed_text():
+    from sinoiran.data.paper import BY_ID
+
+    assert BY_ID["MAIN-CHN-SUM"].printed_step == 1  # "$470 million"
+    assert BY_ID["MAIN-CHN-MEAN"].printed_step == pytest.approx(0.1)  # "$67.1 million/year"
+    assert BY_ID["MAIN-NEIGHBOURS-UAE"].printed_step == pytest.approx(100)  # "$4.9 billion", in millions
+    assert BY_ID["MAIN-2011-SHARE"].printed_step == pytest.approx(0.01)  # "0.53 percent"
+
+
 def test_relative_verdict_boundaries():
     assert claims.relative_verdict(100, 105, 0.05) == "reproduced"
     assert claims.relative_verdict(100, 94.9, 0.05) == "differs"
@@ -138,9 +164,13 @@ def test_evaluator_on_hand_made_inputs(toy):
     inputs = tables.Inputs(tiv=toy, register=pd.DataFrame(), dots=pd.DataFrame(), events=pd.DataFrame())
     claim = claims.BY_ID["MAIN-CHN-SUM"]
     # A hypothetical claim over the toy years, through the same evaluator machinery.
-    toy_claim = type(claim)(**{**claim.__dict__, "value": 63.0, "period": "2005-2007"})
+    toy_claim = type(claim)(**{**claim.__dict__, "value": 63.0, "paper_value": "$63 million", "period": "2005-2007"})
     rows = {r.vintage: r for r in claims.EVALUATORS["MAIN-CHN-SUM"](toy_claim, inputs)}
-    assert rows["2016"].recomputed_value == 60 and rows["2016"].verdict == "reproduced"  # within 5%
+    assert (
+        rows["2016"].recomputed_value == 60 and rows["2016"].verdict == "close"
+    )  # within 5%, not at printed precision
+    exact = type(claim)(**{**claim.__dict__, "value": 60.0, "paper_value": "$60 million", "period": "2005-2007"})
+    assert {r.vintage: r for r in claims.EVALUATORS["MAIN-CHN-SUM"](exact, inputs)}["2016"].verdict == "reproduced"
     assert rows["2007"].verdict == "not-testable" and "1950-2006" in rows["2007"].note
     assert rows["2022"].recomputed_value == 11 and rows["2022"].verdict == "differs"
 
@@ -217,12 +247,19 @@ def test_known_results(ledger):
     row = ledger.set_index(["claim_id", "vintage"])
     assert row.loc[("MAIN-CHN-SUM", "2016"), "recomputed_value"] == 355
     assert row.loc[("MAIN-CHN-SUM", "2016"), "verdict"] == "differs"
-    assert row.loc[("MAIN-RUS-SUM", "2022"), "verdict"] == "reproduced"  # 795 vs 802
+    assert (
+        row.loc[("MAIN-RUS-SUM", "2022"), "verdict"] == "close"
+    )  # 795 is not "nearly $802 million" at printed precision
+    assert "its parts, which the paper also prints, do not" in row.loc[("MAIN-RUS-SUM", "2022"), "note"]
+    assert row.loc[("MAIN-NEIGHBOURS-UAE", "2016"), "verdict"] == "close"  # 4,812 prints as $4.8 billion, not 4.9
+    assert row.loc[("MAIN-2011-ARMS", "2016"), "verdict"] == "not-testable"  # customs dollars against TIV
+    assert row.loc[("MAIN-2011-SHARE", "2016"), "verdict"] == "not-testable"  # TIV over current-dollar trade
+    assert set(ledger[ledger.claim_id == "MAIN-PERIOD"].vintage) == {"-"}  # the paper fixes the period itself
     assert row.loc[("MAIN-2011-TOTAL", "dots-2022/China"), "verdict"] == "reproduced"
     assert row.loc[("MAIN-2011-TOTAL", "dots-2022/Iran"), "verdict"] == "differs"
     assert row.loc[("MAIN-PERIOD", "-"), "verdict"] == "arithmetic-consistent"
     assert row.loc[("INTRO-NIE-CONTENT", "-"), "verdict"] == "not-supported"
-    assert "2016" in row.loc[("MAIN-RUS-SUM", "2016"), "reproduced_in"]
+    assert row.loc[("MAIN-RUS-SUM", "2016"), "reproduced_in"] == ""
 
 
 def test_vintage_filter_keeps_vintage_independent_rows(ledger):

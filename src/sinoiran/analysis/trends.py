@@ -15,7 +15,7 @@ import pandas as pd
 
 from sinoiran.analysis import models
 from sinoiran.analysis.shares import denominator_text, supplier_shares
-from sinoiran.base.names import in_prose
+from sinoiran.base.names import in_prose, possessive
 from sinoiran.base.precision import snap
 from sinoiran.data.vintages import VINTAGES, coverage_gap
 
@@ -330,8 +330,3 @@ def observed_sentence(result: TrendRun) -> str:
             return text + " and stays ahead to the end of the window."
         return text + f", and stays ahead from {seen['ahead_for_good']:.0f} on."
     return text + f", but is behind again at the end of the window ({seen['years_ahead']:.0f} years ahead in all)."
-
-
-def possessive(name: str) -> str:
-    """'Iran' -> "Iran's", 'United States' -> "United States'"."""
-    return name + ("'" if name.endswith("s") else "'s")

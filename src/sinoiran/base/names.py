@@ -67,3 +67,8 @@ WITH_ARTICLE = frozenset(
 def in_prose(name: str) -> str:
     """A country name as it reads in a sentence: 'the United States', 'Pakistan'."""
     return f"the {name}" if name in WITH_ARTICLE else name
+
+
+def possessive(name: str) -> str:
+    """'Iran' -> "Iran's", 'the United States' -> "the United States'"."""
+    return name + ("'" if name.endswith("s") else "'s")

@@ -159,6 +159,8 @@ def rounded(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
 #: Background colours of verdicts in styled tables (colour-blind-safe pairs, light enough for black text).
 VERDICT_COLOURS = {
     "reproduced": "#b7e4c7",
+    "close": "#fff3bf",
+    "partly-supported": "#fff3bf",
     "supported": "#b7e4c7",
     "arithmetic-consistent": "#d8f3dc",
     "differs": "#f4c7c3",

@@ -24,10 +24,12 @@ from sinoiran.claims.rules import (
     DISAGREEING,
     DOTS_LABEL,
     NO_VINTAGE,
+    PARTLY,
     TIV_VINTAGES,
     VERDICTS,
     Row,
     arithmetic_verdict,
+    printed_verdict,
     relative_verdict,
 )
 from sinoiran.data.paper import BY_ID, CLAIM_IDS, LISTED_ITEMS
@@ -43,6 +45,7 @@ __all__ = [
     "LEDGER_COLUMNS",
     "LISTED_ITEMS",
     "NO_VINTAGE",
+    "PARTLY",
     "REGISTER_LABELS",
     "TIV_VINTAGES",
     "VERDICTS",
@@ -53,6 +56,7 @@ __all__ = [
     "for_display",
     "ledger",
     "ledger_labels",
+    "printed_verdict",
     "relative_verdict",
     "verdict_counts",
     "verdict_summary",

@@ -23,7 +23,7 @@ from sinoiran.analysis.series import (
 )
 from sinoiran.analysis.shares import supplier_shares
 from sinoiran.analysis.trade import dots_value
-from sinoiran.base.names import NEIGHBOURS
+from sinoiran.base.names import NEIGHBOURS, in_prose, possessive
 from sinoiran.base.precision import round_snapped, snap
 from sinoiran.claims.rules import (
     DOTS_LABEL,
@@ -31,6 +31,7 @@ from sinoiran.claims.rules import (
     TIV_VINTAGES,
     Row,
     arithmetic_verdict,
+    printed_verdict,
     relative_verdict,
     split_value,
     tolerance_text,
@@ -97,14 +98,42 @@ def _vintage_rows(
     return rows
 
 
+#: Sums whose parts the paper also prints: the claim IDs of the parts (means over sub-periods).
+COMPONENTS: dict[str, tuple[str, ...]] = {"MAIN-RUS-SUM": ("MAIN-RUS-MEAN-0507", "MAIN-RUS-MEAN-0811")}
+
+
 def _amount_rows(
-    claim: Claim, compute: Callable[[str], tuple[float, str]], suppliers: list[str] | None, start: int, end: int
+    claim: Claim,
+    compute: Callable[[str], tuple[float, str]],
+    suppliers: list[str] | None,
+    start: int,
+    end: int,
+    parts: Callable[[str], list[tuple[Claim, float]]] | None = None,
 ) -> list[Row]:
-    """Rows of an amount claim in every TIV vintage: compute(vintage) -> (value, note), judged by tolerance."""
+    """Rows of an amount claim in every TIV vintage: compute(vintage) -> (value, note), judged by the printed
+    precision rule (:func:`sinoiran.claims.rules.printed_verdict`).
+
+    A sum whose parts the paper also prints is reproduced only if its parts are (``parts(vintage)`` gives
+    each part's claim and recomputed value): a total that matches while its parts do not is *close*.
+    """
 
     def check(vintage: str) -> tuple[float, str, str]:
         value, note = compute(vintage)
-        return round_snapped(value, 4), relative_verdict(claim.number, value, claim.relative_tolerance), note
+        verdict = printed_verdict(claim.number, value, claim.printed_step, claim.relative_tolerance)
+        if verdict in ("reproduced", "close") and parts is not None:
+            failing = [
+                f"{part.claim_id} {snap(part_value):.0f} against the printed {snap(part.number):.0f}"
+                for part, part_value in parts(vintage)
+                if printed_verdict(part.number, part_value, part.printed_step, part.relative_tolerance) != "reproduced"
+            ]
+            if failing:
+                verdict = "close"
+                note += (
+                    " The total matches, but its parts, which the paper also prints, do not ("
+                    + "; ".join(failing)
+                    + "): the match comes from errors that cancel, so it is not a reproduction."
+                )
+        return round_snapped(value, 4), verdict, note
 
     return _vintage_rows(claim, suppliers, start, end, check)
 
@@ -295,9 +324,18 @@ def _flow_claim(supplier: str, recipient: str) -> Evaluator:
 
         def compute(vintage: str) -> tuple[float, str]:
             value = period_sum(inputs.tiv, vintage, supplier, recipient, start, end)
-            return value, f"Sum of {supplier}'s deliveries to {recipient} {start}-{end}, millions of TIV."
+            return (
+                value,
+                f"Sum of {possessive(in_prose(supplier))} deliveries to {in_prose(recipient)} {start}-{end}, millions of TIV.",
+            )
 
-        return _amount_rows(claim, compute, [supplier], start, end)
+        def parts(vintage: str) -> list[tuple[Claim, float]]:
+            return [
+                (BY_ID[cid], period_mean(inputs.tiv, vintage, supplier, recipient, *parse_period(BY_ID[cid].period)))
+                for cid in COMPONENTS[claim.claim_id]
+            ]
+
+        return _amount_rows(claim, compute, [supplier], start, end, parts if claim.claim_id in COMPONENTS else None)
 
     return evaluate
 
@@ -333,16 +371,21 @@ for _cid, _sup in [("MAIN-CHN-MEAN", "China"), ("MAIN-RUS-MEAN-0507", "Russia"),
     evaluator(_cid)(_mean_claim(_sup))
 
 
+def _china_2011_tiv(inputs: Inputs, vintage: str) -> str:
+    """China's 2011 deliveries to Iran in ``vintage``, for information in a not-testable note."""
+    gap = coverage_gap(vintage, ["China"], 2011, 2011)
+    if gap:
+        return gap
+    return f"for information, SIPRI puts China's 2011 deliveries to Iran at {snap(period_sum(inputs.tiv, vintage, 'China', 'Iran', 2011, 2011)):.0f} million TIV"
+
+
 @evaluator("MAIN-2011-ARMS")
 def _arms_2011(claim: Claim, inputs: Inputs) -> list[Row]:
-    def compute(vintage: str) -> tuple[float, str]:
-        value = period_sum(inputs.tiv, vintage, "China", "Iran", 2011, 2011)
-        return value, (
-            "China's 2011 deliveries to Iran, millions of TIV. The paper cites Trade Map (customs data), "
-            "which the package does not hold; SIPRI TIV is the closest source here."
-        )
-
-    return _amount_rows(claim, compute, ["China"], 2011, 2011)
+    why = (
+        "Not testable with these sources: the paper's figure is a customs value in current US dollars from Trade "
+        "Map, which the package does not hold, and SIPRI's TIV is a volume index in constant-1990 units, not money"
+    )
+    return [_not_testable(claim, vintage, f"{why}; {_china_2011_tiv(inputs, vintage)}.") for vintage in TIV_VINTAGES]
 
 
 @evaluator("MAIN-PERIOD")
@@ -365,18 +408,9 @@ def _period(claim: Claim, inputs: Inputs) -> list[Row]:
         )
     ]
 
-    def check(vintage: str) -> tuple[float, str, str]:
-        s11 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2011)
-        s12 = period_sum(inputs.tiv, vintage, "China", "Iran", 2005, 2012)
-        return (
-            round_snapped(s12, 4),
-            relative_verdict(chn_sum, s12, claim.relative_tolerance),
-            (
-                f"2005-2012 reading: {snap(s12):.1f} million TIV; 2005-2011 reading: {snap(s11):.1f}; printed sum {snap(chn_sum):.0f}."
-            ),
-        )
-
-    return rows + _vintage_rows(claim, ["China"], 2005, 2012, check)
+    # The paper fixes the period itself ("between 2005 and 2011 ... during the mentioned period"), so the
+    # 2005-2012 sums are not a second test: the 2005-2011 total is MAIN-CHN-SUM's.
+    return rows
 
 
 def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
@@ -586,14 +620,12 @@ def _share_2011(claim: Claim, inputs: Inputs) -> list[Row]:
     ]
     fob, _ = dots_value(inputs.dots, "China", "Iran", "exports_fob", 2011)
 
-    def compute(vintage: str) -> tuple[float, str]:
-        tiv_2011 = period_sum(inputs.tiv, vintage, "China", "Iran", 2011, 2011)
-        return 100 * tiv_2011 / fob, (
-            f"SIPRI TIV {snap(tiv_2011):.1f} / DOTS China-reported FOB {snap(fob):.1f}, percent. "
-            "Caveat: TIV is a volume index, not money, so this ratio is only indicative."
-        )
-
-    return rows + _amount_rows(claim, compute, ["China"], 2011, 2011)
+    why = (
+        f"Not testable with these sources: a share of trade needs arms and trade in the same unit, and SIPRI's TIV "
+        f"(a volume index, constant-1990 units) cannot be divided by trade in current dollars (DOTS, China-reported "
+        f"FOB {snap(fob):.0f} US$ million)"
+    )
+    return rows + [_not_testable(claim, v, f"{why}; {_china_2011_tiv(inputs, v)}.") for v in TIV_VINTAGES]
 
 
 @evaluator("MAIN-NEIGHBOURS-LESS")

@@ -12,6 +12,7 @@ from sinoiran.claims.rules import (
     DISAGREEING,
     DOTS_LABEL,
     NO_VINTAGE,
+    PARTLY,
     TIV_VINTAGES,
     VERDICTS,
     display_value,
@@ -94,7 +95,8 @@ def vintage_matrix(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
-    """For each SIPRI amount claim (sum/mean/ratio with a printed number): paper value,
+    """For each distinct SIPRI amount the paper prints (a sum or a mean of TIV; not percentages derived from
+    them, not figures from other sources, which the ledger grades not-testable): paper value,
     the smallest and largest recomputed value across TIV vintages, the vintages that
     reproduce it, and how far the nearest vintage lies from the printed value
     (percent of the printed value; negative = below it)."""
@@ -103,12 +105,7 @@ def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
     for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
         claim = BY_ID[claim_id]
         values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
-        if (
-            claim.value is None
-            or claim.tolerance is None
-            or values.empty
-            or claim.kind not in ("sum", "mean", "ratio", "share", "arithmetic")
-        ):
+        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean"):
             continue
         nearest = values.iloc[(values - claim.value).abs().argmin()]
         rows.append(
@@ -119,6 +116,7 @@ def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
                 "highest": float(values.max()),
                 "vintages": len(values),
                 "reproduced_in": ", ".join(group.loc[group["verdict"] == "reproduced", "vintage"]),
+                "close_in": ", ".join(group.loc[group["verdict"] == "close", "vintage"]),
                 # Signed distance of the nearest release from the printed value, relative to the
                 # printed value: the same basis as the tolerance.
                 "gap_to_nearest_pct": float(100 * (nearest - claim.value) / claim.value),
@@ -142,15 +140,20 @@ def verdict_summary(frame: pd.DataFrame, claim_id: str) -> str:
 
 
 def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per claim: how many vintages agree with the paper, disagree, or cannot test it, and the summary line."""
+    """Per claim: how many vintages or checks agree with the paper, agree in part (close, partly supported),
+    disagree, or cannot test it; whether the agreement comes from the data or only from the paper's own
+    arithmetic; and the summary line."""
     rows = []
     for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
         sub = frame[frame["claim_id"] == claim_id]
+        agree = sub["verdict"].isin(AGREEING)
         rows.append(
             {
                 "claim_id": claim_id,
                 "section": BY_ID[claim_id].section,
-                "agree": int(sub["verdict"].isin(AGREEING).sum()),
+                "agree": int(agree.sum()),
+                "agree from data": int((agree & sub["verdict"].ne("arithmetic-consistent")).sum()),
+                "in part": int(sub["verdict"].isin(PARTLY).sum()),
                 "disagree": int(sub["verdict"].isin(DISAGREEING).sum()),
                 "not testable": int((sub["verdict"] == "not-testable").sum()),
                 "verdicts": verdict_summary(frame, claim_id),

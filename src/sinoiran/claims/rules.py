@@ -16,15 +16,19 @@ from sinoiran.data.vintages import VINTAGES
 
 VERDICTS = (
     "reproduced",
+    "close",
     "differs",
     "arithmetic-consistent",
     "arithmetic-inconsistent",
     "supported",
+    "partly-supported",
     "not-supported",
     "not-testable",
 )
 #: Verdicts that count as the paper being borne out.
 AGREEING = frozenset({"reproduced", "supported", "arithmetic-consistent"})
+#: Verdicts that agree with the paper only in part: near its number, or with part of a list.
+PARTLY = frozenset({"close", "partly-supported"})
 #: Verdicts that count as the paper being contradicted.
 DISAGREEING = frozenset({"differs", "not-supported", "arithmetic-inconsistent"})
 TIV_VINTAGES: tuple[str, ...] = tuple(VINTAGES)
@@ -69,6 +73,21 @@ def display_value(number: float, text: str) -> float | str | None:
     if number == number:  # not NaN
         return number
     return text or None
+
+
+def printed_verdict(paper: float, value: float, step: float, tolerance: float) -> str:
+    """The verdict rule for an amount, applicable by hand.
+
+    *reproduced*: ``value`` rounds (half up) to the printed figure at the precision it is printed with
+    (``step``: 1 for "$470 million", 100 for "$4.9 billion" in millions); *close*: not at printed
+    precision, but within ``tolerance`` (relative) of it; *differs*: neither.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        raise ValueError("no recomputed value to compare")
+    rounded = math.floor(value / step + 0.5 + 1e-9) * step
+    if math.isclose(rounded, paper, rel_tol=1e-9, abs_tol=1e-9):
+        return "reproduced"
+    return "close" if relative_verdict(paper, value, tolerance) == "reproduced" else "differs"
 
 
 def relative_verdict(paper: float, value: float, tolerance: float) -> str:

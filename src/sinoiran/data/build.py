@@ -26,7 +26,7 @@ from sinoiran.data.events import events_table
 from sinoiran.data.paper import claims_table
 from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
 from sinoiran.data.sources import SIPRI_CREDIT, SIPRI_TERMS, RawSource, of_format, raw_sources, unlisted_files
-from sinoiran.data.vintages import REGISTER_VINTAGES, VINTAGES, manifest_path
+from sinoiran.data.vintages import MANIFEST_NAME, REGISTER_VINTAGES, VINTAGES, manifest_path
 from sinoiran.readers import imf, mirror, registers, sipri_tiv, transfers
 
 #: Which formats of raw export feed which table.
@@ -54,6 +54,7 @@ class Built:
     tables: dict[str, pd.DataFrame]
     sources: list[RawSource]
     complete: dict[str, list[str]] = field(default_factory=dict)
+    manifest: str = ""  # the text of the sources manifest the build read, written beside the tables
 
 
 def _resolve(sources_dir: Path, raw: RawSource) -> Path:
@@ -74,7 +75,8 @@ def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
         raise InputError(sources_dir, "sources folder not found (expected the raw SIPRI and IMF exports)")
-    sources = raw_sources(path=manifest or manifest_path())
+    manifest = manifest or manifest_path()
+    sources = raw_sources(path=manifest)
     complete: dict[str, set[str]] = {}
 
     deliveries, totals = [], []
@@ -139,7 +141,12 @@ def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built
         "events": events_table(),
         "paper_claims": claims_table(),
     }
-    return Built(tables, sources, {v: sorted(complete[v]) for v in VINTAGES if v in complete})
+    return Built(
+        tables,
+        sources,
+        {v: sorted(complete[v]) for v in VINTAGES if v in complete},
+        manifest.read_text(encoding="utf-8"),
+    )
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -258,6 +265,10 @@ def write_package(built: Built, out_dir: str | Path, sources_dir: str | Path) ->
             written.append(out_dir / spec.path)
         os.replace(scratch / "datapackage.json", out_dir / "datapackage.json")
         written.append(out_dir / "datapackage.json")
+        # The manifest the build read travels with the tables, so out_dir is a complete data folder.
+        (scratch / MANIFEST_NAME).write_text(built.manifest, encoding="utf-8")
+        os.replace(scratch / MANIFEST_NAME, out_dir / MANIFEST_NAME)
+        written.append(out_dir / MANIFEST_NAME)
         return written
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -95,6 +95,15 @@ _EVENTS: list[tuple[str, str, str, str, str, str]] = [
         "Council Common Position 2007/140/CFSP, OJ L 61, 28.2.2007",
     ),
     (
+        "eu-2007-246",
+        "2007-04-23",
+        "day",
+        "sanctions",
+        "EU Common Position 2007/246/CFSP bans the sale, supply or transfer to Iran of arms and related materiel "
+        "of all types (the EU arms embargo)",
+        "Council Common Position 2007/246/CFSP, OJ L 106, 24.4.2007",
+    ),
+    (
         "unsc-1747",
         "2007-03-24",
         "day",
@@ -147,7 +156,8 @@ _EVENTS: list[tuple[str, str, str, str, str, str]] = [
         "2010-07-26",
         "day",
         "sanctions",
-        "EU Council Decision 2010/413/CFSP adds an EU arms embargo and wider restrictive measures on Iran",
+        "EU Council Decision 2010/413/CFSP replaces Common Position 2007/140 and extends the EU's restrictive "
+        "measures on Iran; the arms embargo in force since April 2007 continues",
         "Council Decision 2010/413/CFSP, OJ L 195, 27.7.2010",
     ),
     (

@@ -43,6 +43,16 @@ class Claim:
         return self.value
 
     @property
+    def printed_step(self) -> float:
+        """The precision the number is printed at, in ``unit``: "$470 million" -> 1, "$67.1 million" -> 0.1,
+        "$4.9 billion" -> 100 (one decimal of a billion, in millions), "0.53 percent" -> 0.01."""
+        match = re.search(r"(\d+(?:\.(\d+))?)\s*(billion)?", self.paper_value)
+        if match is None:
+            raise ValueError(f"{self.claim_id} prints no number in {self.paper_value!r}")
+        decimals = len(match[2] or "")
+        return 10.0**-decimals * (1000 if match[3] else 1)
+
+    @property
     def relative_tolerance(self) -> float:
         """The relative tolerance of an amount; ``ValueError`` for a claim that has none."""
         if self.tolerance is None:
