@@ -197,6 +197,7 @@ ISSUE_IDS = [
     "MAIN-CHN-MEAN",
     "MAIN-PERIOD",
     "MAIN-RUS-SUM",
+    "MAIN-RUS-POSITION",
     "MAIN-RUS-MAJOR",
     "MAIN-RUS-DECLINE",
     "MAIN-CHN-LARGEST",
@@ -204,8 +205,11 @@ ISSUE_IDS = [
     "MAIN-RUS-MEAN-0811",
     "MAIN-RUS-DROP",
     "MAIN-UNSC-DATES",
+    "MAIN-EU-EMBARGO",
     "MAIN-S300",
+    "MAIN-RUS-PARTNERS",
     "MAIN-ITEMS",
+    "MAIN-SILKWORM",
     "MAIN-BOATS",
     "MAIN-HQ9",
     "MAIN-2011-ARMS",
@@ -217,6 +221,7 @@ ISSUE_IDS = [
     "MAIN-NEIGHBOURS-UAE",
     "MAIN-NEIGHBOURS-LESS",
     "MAIN-MISSILE-FORCE",
+    "CONC-BOLSTER",
     "CONC-CONTINUITY",
 ]
 
@@ -326,3 +331,17 @@ def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, se
         assert block_share(scaled, ["China"]) == pytest.approx(share)
         assert block_share(shuffled, ["China"]) == pytest.approx(share)
         assert block_share(frame, ["China", "Russia"]) == pytest.approx(1)
+
+
+def test_the_claims_the_fidelity_review_added(ledger):
+    row = ledger.set_index(["claim_id", "vintage"])
+    assert len(set(ledger.claim_id)) >= 38
+    assert row.loc[("MAIN-SILKWORM", "register-2024"), "verdict"] == "not-supported"  # C-802 and HY-2 are two systems
+    assert row.loc[("MAIN-SILKWORM", "register-2013"), "verdict"] == "not-testable"  # no HY-2 record in its years
+    assert row.loc[("MAIN-RUS-PARTNERS", "2022"), "verdict"] == "supported"
+    assert (
+        row.loc[("MAIN-RUS-PARTNERS", "2016"), "verdict"] == "not-testable"
+    )  # the 2016 copy holds importer tables only
+    assert row.loc[("MAIN-RUS-POSITION", "2016"), "verdict"] == "supported"
+    assert row.loc[("MAIN-EU-EMBARGO", "-"), "recomputed_text"] == "04/2007"
+    assert row.loc[("CONC-BOLSTER", "2016"), "verdict"] == "not-supported"  # deliveries fell in the second term

@@ -131,3 +131,13 @@ def period_change(
     mean_before = period_mean(tiv, vintage, supplier, recipient, *before)
     mean_after = period_mean(tiv, vintage, supplier, recipient, *after)
     return mean_before, mean_after, 100 * (1 - mean_after / mean_before)
+
+
+def holds_pair(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str) -> bool:
+    """True if the project's copy of ``vintage`` holds any delivery from ``supplier`` to ``recipient``.
+
+    A release can hold every supplier *of some recipients* (its importer tables) without holding a given
+    pair at all; a sum over a pair the copy does not hold would read as zero. Check this first.
+    """
+    mask = (tiv["vintage"] == vintage) & (tiv["supplier"] == supplier) & (tiv["recipient"] == recipient)
+    return bool(mask.any())

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
+
 from sinoiran.analysis.deals import listed_items_check, register_records
 from sinoiran.analysis.series import (
     coefficient_of_variation,
+    holds_pair,
     period_change,
     period_mean,
     period_sum,
@@ -669,3 +672,127 @@ def _continuity(claim: Claim, inputs: Inputs) -> list[Row]:
         )
 
     return _vintage_rows(claim, ["China"], start, end, check)
+
+
+@evaluator("MAIN-RUS-POSITION")
+def _rus_position(claim: Claim, inputs: Inputs) -> list[Row]:
+    start, end = parse_period(claim.period)
+    rows = []
+    for vintage in TIV_VINTAGES:
+        gap = coverage_gap(vintage, None, 1992, end)
+        if gap:
+            rows.append(_not_testable(claim, vintage, gap))
+            continue
+        before = supplier_ranking(inputs.tiv, vintage, "Iran", 1992, start - 1)
+        during = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
+        share = 100 * float(during.get("Russia", 0.0)) / float(during.sum())
+        kept = before.index[0] == "Russia" and during.index[0] == "Russia"
+        rows.append(
+            _row(
+                claim,
+                vintage,
+                round_snapped(share, 1),
+                "supported" if kept else "not-supported",
+                f"Russia's share of Iran's TIV {start}-{end}, percent. Largest supplier 1992-{start - 1}: "
+                f"{before.index[0]}; {start}-{end}: {during.index[0]} ({snap(during.iloc[0]):.0f} million TIV, next "
+                f"{during.index[1]} {snap(during.iloc[1]):.0f}).",
+            )
+        )
+    return rows
+
+
+@evaluator("MAIN-EU-EMBARGO")
+def _eu_embargo(claim: Claim, inputs: Inputs) -> list[Row]:
+    first = event_month(inputs.events, "eu-2007-140")
+    embargo = event_month(inputs.events, "eu-2007-246")
+    resolution = event_month(inputs.events, "unsc-1747")
+    later = embargo > first
+    note = (
+        f"The EU's measures of {first[1]:02d}/{first[0]} were followed by its arms embargo of "
+        f"{embargo[1]:02d}/{embargo[0]} (events table), so 'later on' is right. The paper then continues 'in March "
+        f"of the same year' with Resolution 1747 ({resolution[1]:02d}/{resolution[0]}), which came before the embargo."
+    )
+    return [_row(claim, NO_VINTAGE, f"{embargo[1]:02d}/{embargo[0]}", "supported" if later else "not-supported", note)]
+
+
+@evaluator("MAIN-RUS-PARTNERS")
+def _rus_partners(claim: Claim, inputs: Inputs) -> list[Row]:
+    start, end = parse_period(claim.period)
+    partners = ("China", "India")
+    rows = []
+    for vintage in TIV_VINTAGES:
+        gap = coverage_gap(vintage, ["Russia"], start, end)
+        missing = [p for p in ("Iran", *partners) if not holds_pair(inputs.tiv, vintage, "Russia", p)]
+        if gap or missing:
+            why = (
+                gap
+                or f"the project's copy of vintage {vintage} does not hold Russia's deliveries to {', '.join(missing)}"
+            )
+            rows.append(_not_testable(claim, vintage, why))
+            continue
+        iran = period_sum(inputs.tiv, vintage, "Russia", "Iran", start, end)
+        others = {p: period_sum(inputs.tiv, vintage, "Russia", p, start, end) for p in partners}
+        ratio = min(others.values()) / iran
+        rows.append(
+            _row(
+                claim,
+                vintage,
+                round_snapped(ratio, 2),
+                "supported" if ratio >= 2 else "not-supported",
+                f"Russia's deliveries {start}-{end}, millions of TIV: "
+                + ", ".join(f"{p} {snap(v):.0f}" for p, v in others.items())
+                + f", Iran {snap(iran):.0f}; value = the smaller partner's multiple of Iran's. SIPRI measures deliveries "
+                "of major arms, one part of 'military ties'.",
+            )
+        )
+    return rows
+
+
+@evaluator("MAIN-SILKWORM")
+def _silkworm(claim: Claim, inputs: Inputs) -> list[Row]:
+    rows = []
+    for label, vintage in REGISTER_LABELS.items():
+        c802 = register_records(inputs.register, vintage, "China", r"C-802")
+        hy2 = register_records(inputs.register, vintage, "China", r"HY-2|SY-1|Silkworm")
+
+        def listed(found: pd.DataFrame) -> str:
+            return ", ".join(f"{r.designation} ({r.delivery_first}-{r.delivery_last})" for r in found.itertuples())
+
+        if not c802.empty and not hy2.empty:
+            rows.append(
+                _row(
+                    claim,
+                    label,
+                    "two systems",
+                    "not-supported",
+                    f"The register lists the C-802 and the HY-2 family, which the name Silkworm belongs to, as separate "
+                    f"systems: {listed(c802)}; {listed(hy2)}.",
+                )
+            )
+        else:
+            rows.append(
+                _not_testable(
+                    claim,
+                    label,
+                    f"The register holds {listed(c802) or 'no C-802'} and no HY-2 (Silkworm) record in its years, so it "
+                    "cannot show whether the paper's name fits.",
+                )
+            )
+    return rows
+
+
+@evaluator("CONC-BOLSTER")
+def _bolster(claim: Claim, inputs: Inputs) -> list[Row]:
+    def check(vintage: str) -> tuple[float, str, str]:
+        first = period_mean(inputs.tiv, vintage, "China", "Iran", 2005, 2008)
+        second = period_mean(inputs.tiv, vintage, "China", "Iran", 2009, 2013)
+        verdict = "supported" if second > first else "not-supported"
+        return (
+            round_snapped(second / first, 3),
+            verdict,
+            f"Ratio of China's mean yearly deliveries to Iran in the second term (2009-2013: {snap(second):.1f}) to "
+            f"the first (2005-2008: {snap(first):.1f}), millions of TIV. "
+            + ("Deliveries grew." if second > first else "Deliveries continued, but they did not grow."),
+        )
+
+    return _vintage_rows(claim, ["China"], 2005, 2013, check)
