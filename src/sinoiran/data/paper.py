@@ -160,7 +160,8 @@ CLAIMS: list[Claim] = [
         "SIPRI",
         "ratio",
         None,
-        "criterion: a delivery in every year and a coefficient of variation of yearly TIV of at most 0.5",
+        "criterion: a delivery in every year and a coefficient of variation of yearly TIV of at most 0.5; at most "
+        "partly supported, since SIPRI spreads multi-year deals evenly over their years",
     ),
     Claim(
         "MAIN-CHN-SUM",
@@ -370,7 +371,8 @@ CLAIMS: list[Claim] = [
         "Cordesman and Fite 2011",
         "register",
         None,
-        "criterion: every listed item inside SIPRI's coverage has a China-to-Iran register record with deliveries in 2005-2013",
+        "criterion: the listed items inside SIPRI's coverage have China-to-Iran register records with deliveries in "
+        "2005-2013: all of them (supported), some (partly supported), none (not supported)",
     ),
     Claim(
         "MAIN-SILKWORM",
@@ -396,7 +398,8 @@ CLAIMS: list[Claim] = [
         "Rajagopalan 2010",
         "register",
         None,
-        "criterion: each boat type has a China-to-Iran register record with deliveries in 2005-2013",
+        "criterion: each boat type has a China-to-Iran register record (the paper gives no period): all (supported), "
+        "some (partly supported), none (not supported); a register restricted to recent deals cannot show their absence",
     ),
     Claim(
         "MAIN-HQ9",
@@ -592,11 +595,22 @@ class ListedItem:
 #: parts for improvised explosive devices; artillery and mortars count from 100 mm calibre.
 LISTED_ITEMS: list[ListedItem] = [
     ListedItem("C-802 anti-ship missile", True, "guided missile: covered", r"C-802"),
-    ListedItem("HN-5 portable SAM", True, "portable SAM: covered", r"HN-5"),
+    ListedItem(
+        "HN-5 portable SAM",
+        True,
+        "portable SAM: covered; Chinese shoulder-fired SAMs are searched under every designation (HN-5, QW-1, QW-11)",
+        r"HN-5|QW-",
+    ),
     ListedItem("107mm rockets", False, "rockets are munitions (only their launchers, e.g. Type-63 MRL, are covered)"),
     ListedItem("60mm and 82mm mortars", False, "below SIPRI's 100 mm artillery threshold"),
     ListedItem("rocket-propelled grenades", False, "light weapons: not covered"),
-    ListedItem("anti-aircraft guns", True, "covered (air-defence guns)", None, r"anti-aircraft gun|AA gun|SPAAG"),
+    ListedItem(
+        "anti-aircraft guns",
+        True,
+        "covered only above 40 mm calibre (or multi-barrel guns of at least 70 mm combined); the paper gives no calibre",
+        None,
+        r"anti-aircraft gun|AA gun|SPAAG",
+    ),
     ListedItem("landmines", False, "mines: not covered"),
     ListedItem("large-calibre sniper rifles", False, "small arms: not covered"),
     ListedItem("armour-piercing rounds", False, "ammunition: not covered"),
