@@ -99,3 +99,51 @@ def listed_items_check(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def rebuild_deliveries(register: pd.DataFrame, *, vintage: str, supplier: str, recipient: str) -> pd.DataFrame:
+    """Yearly deliveries rebuilt deal by deal from one register vintage: number delivered x TIV per unit.
+
+    The register gives, per deal, the number delivered and the years of delivery, not the number per year;
+    the number is spread evenly over the listed years (SIPRI's own convention when it lacks yearly numbers).
+    Returns ``designation, description, order_year, year, number, tiv`` (millions of TIV). Deals without a
+    TIV per unit (the c. 2013 register has none) are left out; an empty frame means the vintage cannot
+    rebuild anything.
+    """
+    deals = register[
+        (register["vintage"] == vintage) & (register["supplier"] == supplier) & (register["recipient"] == recipient)
+    ]
+    rows = []
+    for deal in deals.itertuples():
+        if pd.isna(deal.tiv_per_unit) or pd.isna(deal.number_delivered) or pd.isna(deal.delivery_first):
+            continue
+        listed = str(deal.delivery_years or "")
+        years = [int(y) for y in listed.split(";") if y] or list(
+            range(int(deal.delivery_first), int(deal.delivery_last) + 1)
+        )
+        per_year = float(deal.number_delivered) / len(years)
+        for year in years:
+            rows.append(
+                {
+                    "designation": deal.designation,
+                    "description": deal.description,
+                    "order_year": int(deal.order_year) if not pd.isna(deal.order_year) else None,
+                    "year": year,
+                    "number": per_year,
+                    "tiv": per_year * float(deal.tiv_per_unit),
+                }
+            )
+    return pd.DataFrame(rows, columns=["designation", "description", "order_year", "year", "number", "tiv"])
+
+
+def by_order_year(rebuilt: pd.DataFrame, *, start: int, end: int, before: int) -> pd.DataFrame:
+    """Rebuilt deliveries in ``start..end`` by deal, with the order year and whether it came before ``before``.
+
+    Returns ``designation, order_year, ordered_before, tiv, share`` (TIV in millions, share a fraction of
+    the period's rebuilt total), largest first.
+    """
+    rows = rebuilt[rebuilt["year"].between(start, end)]
+    deals = rows.groupby(["designation", "order_year"], as_index=False)["tiv"].sum()
+    deals["ordered_before"] = deals["order_year"] < before
+    deals["share"] = deals["tiv"] / deals["tiv"].sum()
+    return deals.sort_values("tiv", ascending=False, kind="stable").reset_index(drop=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sinoiran.analysis.series import annual_deliveries, period_mean, period_sum
+from sinoiran.analysis.series import annual_deliveries, holds_pair, period_mean, period_sum
 from sinoiran.base.names import NEIGHBOURS
 from sinoiran.data.vintages import VINTAGES, coverage_gap
 
@@ -143,4 +143,76 @@ def tiv_to_dollars_ratio(
         rows.append(
             {"vintage": vintage, "SIPRI TIV": value, "paper (US$ m)": paper_value, "paper / TIV": paper_value / value}
         )
+    return pd.DataFrame(rows)
+
+
+def older_release_test(
+    tiv: pd.DataFrame,
+    *,
+    supplier: str,
+    recipient: str,
+    start: int,
+    end: int,
+    overlap: tuple[int, int],
+    reference: str,
+    printed: float,
+) -> pd.DataFrame:
+    """Could an older release explain a printed total? A test, per later release that covers the period.
+
+    ``reference`` is an older release that covers only ``overlap`` (e.g. the 2007 release, 2005-2006).
+    For each later release: its sum over ``start..end``; how much higher the reference is over the overlap
+    years (reference sum / this release's sum); the total the later release would give if every year were
+    scaled like the overlap (the *implied older-release total*); and how far the printed total lies from
+    that (percent of the implied total). Millions of TIV throughout.
+    """
+    reference_sum = period_sum(tiv, reference, supplier, recipient, *overlap)
+    rows = []
+    for vintage in VINTAGES:
+        if vintage == reference or coverage_gap(vintage, [supplier], start, end):
+            continue
+        if not holds_pair(tiv, vintage, supplier, recipient):  # a sum over a pair the copy lacks would read as zero
+            continue
+        period = period_sum(tiv, vintage, supplier, recipient, start, end)
+        on_overlap = period_sum(tiv, vintage, supplier, recipient, *overlap)
+        factor = reference_sum / on_overlap if on_overlap else float("nan")
+        implied = period * factor
+        rows.append(
+            {
+                "release": vintage,
+                f"sum {start}-{end}": period,
+                "printed / sum": printed / period,
+                f"{reference} release / this, {overlap[0]}-{overlap[1]}": factor,
+                "implied older-release total": implied,
+                "printed vs implied (%)": 100 * (printed / implied - 1),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rebuilt_against_tables(
+    tiv: pd.DataFrame, rebuilt: dict[str, pd.DataFrame], *, supplier: str, recipient: str, start: int, end: int
+) -> pd.DataFrame:
+    """Deal-by-deal rebuilds (one per register vintage) beside each release's yearly table, summed over the period.
+
+    ``rebuilt`` maps a register vintage to :func:`sinoiran.analysis.deals.rebuild_deliveries`' frame.
+    Returns one row per source: ``source, kind, total`` (millions of TIV).
+    """
+    rows = [
+        {
+            "source": f"register {label}",
+            "kind": "deal by deal",
+            "total": float(frame[frame["year"].between(start, end)]["tiv"].sum()),
+        }
+        for label, frame in rebuilt.items()
+        if not frame.empty
+    ]
+    for vintage in VINTAGES:
+        if not coverage_gap(vintage, [supplier], start, end):
+            rows.append(
+                {
+                    "source": f"release {vintage}",
+                    "kind": "yearly table",
+                    "total": period_sum(tiv, vintage, supplier, recipient, start, end),
+                }
+            )
     return pd.DataFrame(rows)
