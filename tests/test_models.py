@@ -89,6 +89,10 @@ def test_overtaking_year_when_never_and_when_always():
     low, high = synthetic(years, np.full(12, 0.2)), synthetic(years, np.full(12, 0.7))
     never = models.overtaking_year(low, high, start=2000, end=2011, n_boot=50)
     assert math.isnan(never["year"]) and never["share_crossing"] == 0
+    assert (
+        math.isnan(never["ci_low"]) and never["ci_high_beyond_window"]
+    )  # kept as 'later than the window', not dropped
+    assert trends.interval_text(never).startswith("not pinned down")
     always = models.overtaking_year(high, low, start=2000, end=2011, n_boot=50)
     assert always["year"] == 2000
 

@@ -84,9 +84,11 @@ def linear_trend(series: pd.DataFrame, *, center: int | None = None, maxlags: in
     center = int(frame["year"].min()) if center is None else center
     x = sm.add_constant((frame["year"] - center).to_numpy(dtype=float))
     lags = hac_lags(len(frame)) if maxlags is None else maxlags
-    result = sm.OLS(frame["share"].to_numpy(dtype=float), x).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    result = sm.OLS(frame["share"].to_numpy(dtype=float), x).fit(
+        cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True
+    )
     return ModelResult(
-        name="linear trend (OLS, Newey-West SE)",
+        name="linear trend (OLS, Newey-West SE with small-sample correction, t inference)",
         coefficients=_coefficients(result, ["intercept", "trend"]),
         fit={
             "n": int(result.nobs),
@@ -123,12 +125,12 @@ def segmented_trend(
     y = frame["share"].to_numpy(dtype=float)
     classical = sm.OLS(y, x).fit()
     lags = hac_lags(len(frame)) if maxlags is None else maxlags
-    robust = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    robust = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
     restriction = np.array([[0, 0, 1, 0], [0, 0, 0, 1]], dtype=float)
     chow = classical.f_test(restriction)
     wald = robust.wald_test(restriction, scalar=True, use_f=True)
     return ModelResult(
-        name=f"segmented trend, break {break_year} (OLS, Newey-West SE)",
+        name=f"segmented trend, break {break_year} (OLS, Newey-West SE with small-sample correction, t inference)",
         coefficients=_coefficients(robust, ["intercept", "trend", "level_shift", "slope_change"]),
         fit={
             "n": int(robust.nobs),
@@ -153,8 +155,10 @@ def fractional_logit(series: pd.DataFrame, *, center: int | None = None) -> Mode
     Papke and Wooldridge's quasi-likelihood estimator: the mean share is
     ``logistic(a + b (year - center))``; ``var_weights`` are each year's total
     imports relative to their mean (so big years count more without changing the
-    scale), and standard errors are robust (HC0). ``b`` is on the log-odds scale
-    per year; ``odds_ratio`` = exp(b).
+    scale), and standard errors are Newey-West (HAC, small-sample corrected,
+    t inference), which allow for autocorrelation between years as well as
+    heteroskedasticity. ``b`` is on the log-odds scale per year;
+    ``odds_ratio`` = exp(b).
     """
     frame = _usable(series)
     if "total" not in frame:
@@ -167,10 +171,10 @@ def fractional_logit(series: pd.DataFrame, *, center: int | None = None) -> Mode
         warnings.simplefilter("ignore")  # statsmodels warns that a binomial endog is not integer: intended here
         result = sm.GLM(
             frame["share"].to_numpy(dtype=float), x, family=sm.families.Binomial(), var_weights=weights
-        ).fit(cov_type="HC0")
+        ).fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags(len(frame)), "use_correction": True}, use_t=True)
     coefficients = _coefficients(result, ["intercept", "trend"])
     return ModelResult(
-        name="fractional logit (GLM binomial, logit link, volume weights, robust SE)",
+        name="fractional logit (GLM binomial, logit link, volume weights, Newey-West SE)",
         coefficients=coefficients,
         fit={
             "n": int(result.nobs),
@@ -213,6 +217,7 @@ def overtaking_year(
     n_boot: int = 2000,
     seed: int = 20051,
     alpha: float = 0.05,
+    block: int | None = None,
 ) -> dict[str, float | int]:
     """When does ``leader``'s fitted share first exceed ``follower``'s?
 
@@ -221,9 +226,15 @@ def overtaking_year(
     where the fitted gap turns positive. If the fitted gap is already positive at
     ``start`` the answer is ``start`` (the leader was ahead from the first year);
     if it never turns positive within the window the answer is NaN. The interval
-    comes from a bootstrap over years (resampling years with replacement, fixed
-    ``seed``); ``share_crossing`` is the fraction of draws with a crossing
-    inside the window.
+    comes from a bootstrap (fixed ``seed``); ``share_crossing`` is the fraction
+    of draws with a crossing inside the window.
+
+    The bootstrap resamples *blocks* of consecutive years (moving blocks of
+    ``block`` years, default about n^(1/3)), so that it keeps the
+    autocorrelation of yearly shares. Draws with no crossing inside the window
+    are kept, as "later than the window": when more than ``alpha / 2`` of the
+    draws have none, the upper bound is not pinned down (``ci_high`` NaN,
+    ``ci_high_beyond_window`` True) rather than computed from the other draws.
     """
     merged = leader[["year", "share"]].merge(follower[["year", "share"]], on="year", suffixes=("_l", "_f")).dropna()
     merged = merged[merged["year"].between(start, end)].sort_values("year")
@@ -243,22 +254,28 @@ def overtaking_year(
         return float(year) if year <= end else math.nan
 
     point = first_year(years, gap)
+    n = len(years)
+    block = block or max(2, round(n ** (1 / 3)))
+    starts = np.arange(n - block + 1)
     rng = np.random.default_rng(seed)
     draws = np.empty(n_boot)
     for i in range(n_boot):
-        idx = rng.integers(0, len(years), len(years))
+        picks = rng.choice(starts, size=math.ceil(n / block))
+        idx = np.concatenate([np.arange(b, b + block) for b in picks])[:n]
         draws[i] = first_year(years[idx], gap[idx])
-    found = draws[~np.isnan(draws)]
-    low, high = np.quantile(found, [alpha / 2, 1 - alpha / 2]) if len(found) else (math.nan, math.nan)
+    later = np.where(np.isnan(draws), np.inf, draws)  # no crossing in the window: later than its end
+    low, high = np.quantile(later, [alpha / 2, 1 - alpha / 2], method="inverted_cdf")  # draws, not interpolations
     slope, intercept = np.polyfit(years, gap, 1)
     return {
         "year": point,
-        "ci_low": float(low),
-        "ci_high": float(high),
-        "share_crossing": float(len(found) / n_boot),
+        "ci_low": float(low) if math.isfinite(low) else math.nan,
+        "ci_high": float(high) if math.isfinite(high) else math.nan,
+        "ci_high_beyond_window": bool(not math.isfinite(high)),
+        "share_crossing": float(np.isfinite(later).mean()),
         "gap_slope_per_year": float(slope),
-        "n_years": int(len(years)),
+        "n_years": int(n),
         "n_boot": n_boot,
+        "block": int(block),
         "seed": seed,
     }
 

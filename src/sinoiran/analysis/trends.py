@@ -240,6 +240,7 @@ def key_results(result: TrendRun) -> dict:
         "overtaking_year": result.overtaking["year"],
         "overtaking_ci_low": result.overtaking["ci_low"],
         "overtaking_ci_high": result.overtaking["ci_high"],
+        "overtaking_ci_high_beyond_window": bool(result.overtaking.get("ci_high_beyond_window", False)),
         "share_of_draws_crossing": result.overtaking["share_crossing"],
     }
 
@@ -330,3 +331,44 @@ def observed_sentence(result: TrendRun) -> str:
             return text + " and stays ahead to the end of the window."
         return text + f", and stays ahead from {seen['ahead_for_good']:.0f} on."
     return text + f", but is behind again at the end of the window ({seen['years_ahead']:.0f} years ahead in all)."
+
+
+def interval_text(overtaking: dict) -> str:
+    """The bootstrap interval of the fitted overtaking year in words, saying when it is not pinned down."""
+    low, high = overtaking["ci_low"], overtaking["ci_high"]
+    if low != low:
+        return "not pinned down: most draws find no crossing in the window"
+    if overtaking.get("ci_high_beyond_window") or high != high:
+        return f"from {low:.0f} to beyond the end of the window (its upper end is not pinned down)"
+    return f"between {low:.0f} and {high:.0f}"
+
+
+def block_shares(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> pd.DataFrame:
+    """The two suppliers' shares over consecutive ``width``-year blocks from the start year (SIPRI reports
+    five-year blocks because single years are lumpy). Columns: ``period``, one column per supplier (fractions)."""
+    blocks = supplier_shares(
+        tiv,
+        vintage=params.vintage,
+        recipient=params.recipient,
+        suppliers=params.suppliers[:2],
+        start=params.start_year,
+        end=params.end_year,
+        window=width,
+        partial=True,
+    )
+    wide = blocks.pivot(index="period", columns="supplier", values="share")[list(params.suppliers[:2])]
+    return wide.reset_index()
+
+
+def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
+    """In which block the leader's observed share first exceeds the follower's, in words."""
+    leader, follower = params.suppliers[:2]
+    ahead = blocks[blocks[leader] > blocks[follower]]
+    first, last = (int(y) for y in blocks["period"].iloc[0].split("-"))
+    width = last - first + 1
+    if ahead.empty:
+        return f"Over {width}-year blocks, {in_prose(leader)} is never ahead of {in_prose(follower)}."
+    return (
+        f"Over {width}-year blocks, as SIPRI reports them, {in_prose(leader)} is first ahead of {in_prose(follower)} "
+        f"in {ahead['period'].iloc[0]}."
+    )
