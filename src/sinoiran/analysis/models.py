@@ -7,13 +7,15 @@ dropped before fitting, never set to zero.
 
 Models:
 
-1. :func:`linear_trend` - OLS of share on year with Newey-West (HAC) standard errors;
+1. :func:`linear_trend` - OLS of share on year with Newey-West (HAC) standard errors,
+   small-sample corrected, with t-based inference (the series are short);
 2. :func:`segmented_trend` - a level and slope change at a break year, with a
-   Chow test of the break;
+   Chow test of the break and a HAC Wald test of the same restriction;
 3. :func:`fractional_logit` - a fractional-response GLM (binomial family, logit
-   link, Papke-Wooldridge) weighted by total volume, with robust errors;
+   link, Papke-Wooldridge) weighted by total volume, with Newey-West errors;
 4. :func:`overtaking_year` - the year in which one supplier's fitted share first
-   exceeds another's, with a bootstrap interval over years.
+   exceeds another's, with a moving-block bootstrap interval that keeps the draws
+   finding no crossing.
 """
 
 from __future__ import annotations
