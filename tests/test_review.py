@@ -22,7 +22,8 @@ def register(rows):
         "delivery_years",
         "tiv_per_unit",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.assign(number_delivered_uncertain=frame["designation"].eq("QW-11"), order_year_uncertain=False)
 
 
 def test_rebuild_spreads_the_number_delivered_over_the_listed_years():
@@ -42,6 +43,7 @@ def test_rebuild_spreads_the_number_delivered_over_the_listed_years():
     assert bool(ordered.loc["C-802", "ordered_before"]) and not bool(ordered.loc["QW-11", "ordered_before"])
     assert ordered["share"].sum() == pytest.approx(1.0)
     assert ordered.loc["C-802", "tiv"] == pytest.approx(27.0)
+    assert bool(ordered.loc["QW-11", "estimated"]) and not bool(ordered.loc["C-802", "estimated"])
 
 
 def test_older_release_test_scales_by_the_overlap():

@@ -106,7 +106,8 @@ def rebuild_deliveries(register: pd.DataFrame, *, vintage: str, supplier: str, r
 
     The register gives, per deal, the number delivered and the years of delivery, not the number per year;
     the number is spread evenly over the listed years (SIPRI's own convention when it lacks yearly numbers).
-    Returns ``designation, description, order_year, year, number, tiv`` (millions of TIV). Deals without a
+    Returns ``designation, description, order_year, year, number, tiv`` (millions of TIV) and ``estimated``
+    (SIPRI marks the number delivered or the order year as uncertain). Deals without a
     TIV per unit (the c. 2013 register has none) are left out; an empty frame means the vintage cannot
     rebuild anything.
     """
@@ -131,19 +132,25 @@ def rebuild_deliveries(register: pd.DataFrame, *, vintage: str, supplier: str, r
                     "year": year,
                     "number": per_year,
                     "tiv": per_year * float(deal.tiv_per_unit),
+                    "estimated": bool(deal.number_delivered_uncertain) or bool(deal.order_year_uncertain),
                 }
             )
-    return pd.DataFrame(rows, columns=["designation", "description", "order_year", "year", "number", "tiv"])
+    return pd.DataFrame(
+        rows, columns=["designation", "description", "order_year", "year", "number", "tiv", "estimated"]
+    )
 
 
 def by_order_year(rebuilt: pd.DataFrame, *, start: int, end: int, before: int) -> pd.DataFrame:
     """Rebuilt deliveries in ``start..end`` by deal, with the order year and whether it came before ``before``.
 
-    Returns ``designation, order_year, ordered_before, tiv, share`` (TIV in millions, share a fraction of
-    the period's rebuilt total), largest first.
+    Returns ``designation, order_year, ordered_before, estimated, tiv, share`` (TIV in millions, share a
+    fraction of the period's rebuilt total; ``estimated``: SIPRI marks the deal's numbers as uncertain),
+    largest first.
     """
     rows = rebuilt[rebuilt["year"].between(start, end)]
-    deals = rows.groupby(["designation", "order_year"], as_index=False)["tiv"].sum()
+    deals = rows.groupby(["designation", "order_year"], as_index=False).agg(
+        estimated=("estimated", "any"), tiv=("tiv", "sum")
+    )
     deals["ordered_before"] = deals["order_year"] < before
     deals["share"] = deals["tiv"] / deals["tiv"].sum()
     return deals.sort_values("tiv", ascending=False, kind="stable").reset_index(drop=True)

@@ -216,3 +216,46 @@ def rebuilt_against_tables(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def exporter_baseline(
+    tiv: pd.DataFrame,
+    totals: pd.DataFrame,
+    *,
+    supplier: str,
+    recipient: str,
+    before: tuple[int, int],
+    after: tuple[int, int],
+) -> pd.DataFrame:
+    """Did ``supplier``'s deliveries to ``recipient`` fall more than its deliveries to everyone else?
+
+    A fall in arms sent to one recipient is evidence of something about that recipient (sanctions, say) only
+    if the supplier's exports to the rest of the world did not fall alike. ``totals`` is the
+    ``sipri_tiv_totals`` table: SIPRI's printed total of the supplier's exports to all recipients, per year.
+    One row per release holding both, and one per period pair: mean yearly deliveries to ``recipient``
+    and to all others (millions of TIV) before and after, and the percent change of each.
+    """
+    rows = []
+    for vintage in VINTAGES:
+        world = totals[
+            (totals["vintage"] == vintage) & (totals["country"] == supplier) & (totals["orientation"] == "by-supplier")
+        ].set_index("year")["tiv"]
+        years = range(min(before[0], after[0]), max(before[1], after[1]) + 1)
+        if coverage_gap(vintage, [supplier], years[0], years[-1]) or not all(y in world.index for y in years):
+            continue
+        to_recipient = {p: period_mean(tiv, vintage, supplier, recipient, *p) for p in (before, after)}
+        to_others = {p: float(world.loc[p[0] : p[1]].mean()) - to_recipient[p] for p in (before, after)}
+        rows.append(
+            {
+                "release": vintage,
+                "before": f"{before[0]}-{before[1]}",
+                "after": f"{after[0]}-{after[1]}",
+                f"to {recipient}, before": to_recipient[before],
+                f"to {recipient}, after": to_recipient[after],
+                f"change to {recipient} (%)": 100 * (to_recipient[after] / to_recipient[before] - 1),
+                "to all others, before": to_others[before],
+                "to all others, after": to_others[after],
+                "change to all others (%)": 100 * (to_others[after] / to_others[before] - 1),
+            }
+        )
+    return pd.DataFrame(rows)
