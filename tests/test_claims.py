@@ -345,3 +345,13 @@ def test_the_claims_the_fidelity_review_added(ledger):
     assert row.loc[("MAIN-RUS-POSITION", "2016"), "verdict"] == "supported"
     assert row.loc[("MAIN-EU-EMBARGO", "-"), "recomputed_text"] == "04/2007"
     assert row.loc[("CONC-BOLSTER", "2016"), "verdict"] == "not-supported"  # deliveries fell in the second term
+
+
+def test_every_row_says_why_in_one_sentence(ledger):
+    assert ledger["reason"].str.len().gt(20).all() and ledger["reason"].str.endswith(".").all()
+    row = ledger.set_index(["claim_id", "vintage"])
+    assert (
+        row.loc[("MAIN-CHN-SUM", "2016"), "reason"]
+        == "355 is 24% below the printed $470 million, outside the 5% tolerance."
+    )
+    assert "does not round to the printed figure" in row.loc[("MAIN-RUS-SUM", "2022"), "reason"]

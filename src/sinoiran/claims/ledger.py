@@ -16,6 +16,7 @@ from sinoiran.claims.rules import (
     TIV_VINTAGES,
     VERDICTS,
     display_value,
+    reason,
 )
 from sinoiran.data.paper import BY_ID, CLAIM_IDS
 from sinoiran.data.tables import Inputs
@@ -32,6 +33,7 @@ LEDGER_COLUMNS = [
     "recomputed_text",
     "unit",
     "verdict",
+    "reason",
     "tolerance",
     "note",
     "reproduced_in",
@@ -63,6 +65,9 @@ def ledger(inputs: Inputs, vintage: str = "all") -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame["section"] = frame["claim_id"].map(lambda c: BY_ID[c].section)
     frame["kind"] = frame["claim_id"].map(lambda c: BY_ID[c].kind)
+    frame["reason"] = [
+        reason(r.verdict, r.paper_value, r.recomputed_value, BY_ID[r.claim_id], r.note) for r in frame.itertuples()
+    ]
     agreeing = frame[frame["verdict"].isin(AGREEING) & frame["vintage"].ne(NO_VINTAGE)]
     reproduced_in = agreeing.groupby("claim_id")["vintage"].agg(lambda v: ", ".join(v))
     frame["reproduced_in"] = frame["claim_id"].map(reproduced_in).fillna("")

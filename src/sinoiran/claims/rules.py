@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sinoiran.base.precision import snap
 from sinoiran.data.paper import Claim
 from sinoiran.data.vintages import VINTAGES
 
@@ -109,3 +110,40 @@ def tolerance_text(claim: Claim) -> str:
     if claim.tolerance is not None:
         return f"±{claim.tolerance:.0%} relative ({claim.tolerance_reason})"
     return claim.tolerance_reason or "-"
+
+
+def reason(verdict: str, paper: float, value: float, claim: Claim, note: str) -> str:
+    """Why a row gets its verdict, in one sentence a student can follow."""
+
+    def num(x: float) -> str:
+        return f"{snap(x):,.4g}" if abs(x) < 1e4 else f"{snap(x):,.0f}"
+
+    criterion = claim.tolerance_reason.removeprefix("criterion: ") if claim.tolerance_reason else ""
+    if verdict == "not-testable":
+        return note.split(". ")[0].rstrip(".") + "."
+    if (
+        verdict in ("reproduced", "close", "differs")
+        and claim.kind in ("sum", "mean")
+        and paper == paper
+        and value == value
+    ):
+        tolerance = f"{claim.tolerance:.0%}" if claim.tolerance is not None else "the"
+        if verdict == "reproduced":
+            return f"{num(value)} rounds to the printed {claim.paper_value} at the precision it is printed with."
+        direction = "above" if value > paper else "below"
+        gap = abs(value / paper - 1)
+        if verdict == "close":
+            return (
+                f"{num(value)} is {gap:.1%} {direction} the printed {claim.paper_value}: within the {tolerance} "
+                "tolerance, but it does not round to the printed figure."
+            )
+        return (
+            f"{num(value)} is {gap:.0%} {direction} the printed {claim.paper_value}, outside the {tolerance} tolerance."
+        )
+    if verdict.startswith("arithmetic"):
+        holds = "rounds" if verdict == "arithmetic-consistent" else "does not round"
+        return f"The paper's own numbers give {num(value)}, which {holds} to its printed {num(paper)}."
+    if verdict in ("supported", "partly-supported", "not-supported") and criterion:
+        holds = {"supported": "holds", "partly-supported": "holds in part", "not-supported": "does not hold"}[verdict]
+        return f"The test ({criterion}) {holds} in this release or register."
+    return note.split(". ")[0].rstrip(".") + "."
