@@ -27,6 +27,7 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.names import canonical_country
+from sinoiran.readers.cells import parse_number
 from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
 
 #: Columns of the tidy register table, in order.
@@ -75,15 +76,7 @@ def _int(path: Path, cell: str, column: str, row: int) -> int | None:
 
 
 def _float(path: Path, cell: str, column: str, row: int) -> float | None:
-    if cell == "":
-        return None
-    try:
-        value = float(cell)
-    except ValueError:
-        raise InputError(path, f"not a number: {cell!r}", column=column, row=row) from None
-    if value < 0:
-        raise InputError(path, f"negative value {cell!r}", column=column, row=row)
-    return value
+    return parse_number(path, cell, column, row)
 
 
 def _years(path: Path, cell: str, column: str, row: int) -> tuple[int | None, int | None, str]:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.names import canonical_country
+from sinoiran.readers.cells import parse_number
 from sinoiran.readers.sipri_tiv import TIDY_COLUMNS, parse_generated, read_csv_rows
 
 #: The header of the export, as SIPRI prints it.
@@ -87,26 +88,6 @@ def _flag(path: Path, cell: str, column: str, row: int) -> bool:
     raise InputError(path, f"not a yes/no flag: {cell!r}", column=column, row=row)
 
 
-_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-def _number(path: Path, cell: str, column: str, row: int, *, whole: bool = False) -> float | None:
-    text = cell.strip()
-    if text == "":
-        return None
-    if _THOUSANDS.match(text):  # "1,234.5" as spreadsheets save it
-        text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, f"not a number: {cell!r}", column=column, row=row) from None
-    if value < 0:
-        raise InputError(path, f"negative value {cell!r}", column=column, row=row)
-    if whole and value != int(value):
-        raise InputError(path, f"not a whole number: {cell!r}", column=column, row=row)
-    return value
-
-
 def read_transfers(path: str | Path) -> Transfers:
     """Parse a per-delivery transfers export.
 
@@ -151,8 +132,8 @@ def read_transfers(path: str | Path) -> Transfers:
         def cell(name: str, row: list[str] = row) -> str:
             return row[idx[name]].strip()
 
-        year = _number(path, cell("Delivery year"), "Delivery year", line, whole=True)
-        tiv = _number(path, cell("TIV delivery values"), "TIV delivery values", line)
+        year = parse_number(path, cell("Delivery year"), "Delivery year", line, whole=True)
+        tiv = parse_number(path, cell("TIV delivery values"), "TIV delivery values", line)
         if year is None:
             if tiv is None:  # an order with nothing delivered yet: not a delivery, counted apart
                 undelivered += 1
@@ -168,7 +149,7 @@ def read_transfers(path: str | Path) -> Transfers:
             "description": cell("Description"),
             "category": cell("Armament category"),
             "order_year": int(order_year[1]) if order_year else None,
-            "numbers_delivered": _number(path, cell("Numbers delivered"), "Numbers delivered", line, whole=True),
+            "numbers_delivered": parse_number(path, cell("Numbers delivered"), "Numbers delivered", line, whole=True),
             "year": int(year),
             "tiv": tiv,
             "local_production": _flag(path, cell("Local production"), "Local production", line),
