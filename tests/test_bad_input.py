@@ -344,3 +344,24 @@ def test_transfers_value_without_a_delivery_year(tmp_path):
     path = write(tmp_path, "Data generated: 3 Jan 2025 9:16:02 PM\n" + TRANSFERS_HEADER + "\n" + row + "\n")
     with expect(path, column="Delivery year", row=3, match="a delivery value without a delivery year"):
         transfers.read_transfers(path)
+
+
+def test_damaged_rows_of_other_recipients_can_be_left_unread(tmp_path, fixture_path, capsys):
+    register = str(fixture_path("register_2013.csv"))
+    code = cli.main(["ingest", "sipri-register", register, "--vintage", "2013", "--output", str(tmp_path / "all.csv")])
+    err = capsys.readouterr().err
+    assert code == 2 and "unreadable delivery years '194 - 2008'" in err and err.count("\n") == 1
+    code = cli.main(
+        [
+            "ingest",
+            "sipri-register",
+            register,
+            "--vintage",
+            "2013",
+            "--recipients",
+            "Iran",
+            "--output",
+            str(tmp_path / "iran.csv"),
+        ]
+    )
+    assert code == 0 and (tmp_path / "iran.csv").exists()

@@ -78,11 +78,11 @@ def _ingest(args: argparse.Namespace) -> int:
         "mirror-json": _ingest_mirror,
         "imf-dots": _ingest_dots,
     }[kind]
-    handler(Path(file), args.vintage, output, totals=totals, deliveries=deliveries)
+    handler(Path(file), args.vintage, output, totals=totals, deliveries=deliveries, recipients=args.recipients)
     return 0
 
 
-def _ingest_tiv(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+def _ingest_tiv(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
     import pandas as pd
 
     from sinoiran.readers import sipri_tiv
@@ -102,7 +102,7 @@ def _ingest_tiv(file: Path, vintage: str | None, output: Path, **extra: Path | N
     )
 
 
-def _ingest_register(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+def _ingest_register(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
     from sinoiran.readers import registers
     from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
 
@@ -112,14 +112,16 @@ def _ingest_register(file: Path, vintage: str | None, output: Path, **extra: Pat
         if generated is None:
             raise InputError(file, "the register prints no generation date: pass --vintage LABEL (the release year)")
         vintage = str(generated.year)
-    register = registers.read_register(file, vintage)
+    keep = extra.get("recipients")
+    wanted = frozenset(n.strip() for n in str(keep).split(",") if n.strip()) if keep else None
+    register = registers.read_register(file, vintage, recipients=wanted)
     _write(register.deals, output)
     print(
         f"{file}: trade register ({register.layout} layout), {len(register.deals)} deals -> {output}", file=sys.stderr
     )
 
 
-def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
     from sinoiran.readers import transfers
 
     parsed = transfers.read_transfers(file)
@@ -136,7 +138,7 @@ def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: Pa
     )
 
 
-def _ingest_mirror(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+def _ingest_mirror(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
     from sinoiran.readers import mirror
 
     items = mirror.read_mirror(file)
@@ -145,7 +147,7 @@ def _ingest_mirror(file: Path, vintage: str | None, output: Path, **extra: Path 
     print(f"{file}: derived per-delivery mirror (not a SIPRI export); {len(tidy)} cells -> {output}", file=sys.stderr)
 
 
-def _ingest_dots(file: Path, vintage: str | None, output: Path, **extra: Path | None) -> None:
+def _ingest_dots(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
     from sinoiran.readers import imf
 
     trade = imf.read_dots_workbook(file)
@@ -273,6 +275,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--totals", help="TIV tables: also write SIPRI's Total rows to this CSV")
     ingest.add_argument(
         "--deliveries", help="transfers exports: also write one row per delivery, with SIPRI's estimate flags"
+    )
+    ingest.add_argument(
+        "--recipients", help="registers: keep only these recipients' deals (comma-separated); other rows are not read"
     )
     ingest.set_defaults(func=_ingest)
 
