@@ -1,10 +1,13 @@
 """sinoiran: replication package for a study of Iran's conventional-arms ties
 with China under President Ahmadinejad (2005-2013).
 
-The package holds every piece of logic the book's chapters call: parsing raw
-SIPRI and IMF exports (:mod:`sinoiran.readers.sipri_tiv`, :mod:`sinoiran.readers.imf`), building and
-checking the project's tidy tables (:mod:`sinoiran.data.build`,
-:mod:`sinoiran.data.tables`), and the analyses on top of them.
+The package is organised by pipeline stage, and data flows one way:
+:mod:`sinoiran.readers` (raw SIPRI and IMF exports to frames) →
+:mod:`sinoiran.data` (releases, sources manifest, schemas, the build of ``data/``
+and its loaders) → :mod:`sinoiran.analysis` (functions of frames) →
+:mod:`sinoiran.claims` (verdict rules, evaluators, the ledger) →
+:mod:`sinoiran.book` (glue, figures, the runner); :mod:`sinoiran.base` holds what
+all stages share.
 """
 
 __version__ = "0.1.0"
