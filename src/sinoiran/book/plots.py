@@ -1,15 +1,62 @@
-"""Figures used by the chapters (seaborn), with units and the source credit on every one."""
+"""Figures used by the chapters (seaborn), with units and the source credit on every one.
+
+Colours are fixed across the book and safe for colour-blind readers (the
+Okabe-Ito palette): one colour per supplier (:data:`SUPPLIER_COLOURS`, with
+:func:`supplier_colour` for any other) and one per release (:func:`vintage_colour`).
+Year axes carry whole years only.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import MaxNLocator
 
 from sinoiran.analysis.series import annual_deliveries
 from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
+
+#: Okabe-Ito colours, distinguishable with the common forms of colour blindness.
+_OKABE_ITO = ["#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
+#: One colour per supplier, the same in every figure (China orange, Russia blue).
+SUPPLIER_COLOURS = {
+    "China": "#E69F00",
+    "Russia": "#0072B2",
+    "Soviet Union": "#0072B2",
+    "United States": "#009E73",
+    "France": "#CC79A7",
+    "United Kingdom": "#56B4E9",
+    "Others": "#999999",
+}
+#: One colour per release, the same in every figure; later releases get the remaining colours in turn.
+_VINTAGE_COLOURS = {
+    "2007": "#999999",
+    "2016": "#56B4E9",
+    "2022": "#009E73",
+    "2026": "#D55E00",
+    "2026-mirror": "#CC79A7",
+}
+
+
+def supplier_colour(name: str) -> str:
+    """The book's colour for a supplier (a fixed one for the usual suppliers, then the palette in turn)."""
+    if name in SUPPLIER_COLOURS:
+        return SUPPLIER_COLOURS[name]
+    return _OKABE_ITO[sum(map(ord, name)) % len(_OKABE_ITO)]
+
+
+def vintage_colour(label: str) -> str:
+    """The book's colour for a release (vintage)."""
+    if label in _VINTAGE_COLOURS:
+        return _VINTAGE_COLOURS[label]
+    return _OKABE_ITO[sum(map(ord, label)) % len(_OKABE_ITO)]
+
+
+def _whole_years(ax: plt.Axes) -> None:
+    """Ticks on whole years only (never 2002.5)."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _credit(fig: plt.Figure, note: str = "") -> None:
@@ -43,34 +90,44 @@ def deliveries_by_vintage(
         height=3.4,
         aspect=1.35,
         facet_kws={"sharey": False},
+        palette={v: vintage_colour(v) for v in subset["vintage"].unique()},
     )
     grid.set_axis_labels("Year of delivery", TIV_LABEL)
     grid.set_titles(f"{{col_name}} \u2192 {recipient}")
     for ax in grid.axes.flat:
         ax.axvspan(2005.6, 2013.6, color="0.9", zorder=0)
+        _whole_years(ax)
     grid.figure.subplots_adjust(bottom=0.2)
     _credit(grid.figure, "Shaded: Ahmadinejad's presidency (Aug 2005 - Aug 2013).")
     return grid
 
 
-GROUP_COLOURS = {"Western": "#4c72b0", "Russia/USSR": "#c44e52", "China": "#dd8452", "Other": "#8c8c8c"}
+GROUP_COLOURS = {
+    "Western": "#56B4E9",
+    "Russia/USSR": SUPPLIER_COLOURS["Russia"],
+    "China": SUPPLIER_COLOURS["China"],
+    "Other": "#999999",
+}
 
 
 def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: dict[str, str] | None = None) -> None:
     """Dashed vertical lines at the given events, labelled at the top of the axes."""
     labels = labels or {}
     top = ax.get_ylim()[1]
+    left, right = ax.get_xlim()
     for i, event_id in enumerate(ids):
         date = events.loc[events["event_id"] == event_id, "date"].iloc[0]
         x = date.year + (date.dayofyear - 1) / 365.25
         ax.axvline(x, color="0.3", linestyle="--", linewidth=0.8)
+        near_right = x > right - 0.2 * (right - left)  # label to the left of the line, so it is not cut off
+        text = labels.get(event_id, event_id)
         ax.text(
             x,
             top * (0.97 - 0.07 * (i % 3)),
-            " " + labels.get(event_id, event_id),
+            f"{text} " if near_right else f" {text}",
             fontsize=7,
             va="top",
-            ha="left",
+            ha="right" if near_right else "left",
             color="0.2",
         )
 
@@ -97,6 +154,8 @@ def imports_by_group_area(
     bottom.set_xlabel("Year of delivery")
     bottom.set_ylabel(TIV_LABEL)
     bottom.set_title(f"From {zoom_from} (shaded above), on its own scale", fontsize=9)
+    _whole_years(top)
+    _whole_years(bottom)
     shown = [
         e
         for e in ["revolution", "war-start", "war-end", "rafsanjani", "ussr-end", "khatami", "ahmadinejad-1"]
@@ -137,8 +196,9 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
         style="vintage",
         markers=True,
         ax=ax,
-        palette={"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]},
+        palette={s_: supplier_colour(s_) for s_ in data["supplier"].unique()},
     )
+    _whole_years(ax)
     ax.set_xlabel("Year of delivery")
     ax.set_ylabel(TIV_LABEL)
     ax.set_title("Deliveries to Iran and the sanctions on Iran")
@@ -163,7 +223,15 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
 def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     """Horizontal bars of period totals: ``flow`` (e.g. 'China to Iran') by ``vintage``, millions of TIV."""
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    sns.barplot(data=totals, y="flow", x="tiv", hue="vintage", ax=ax, orient="h")
+    sns.barplot(
+        data=totals,
+        y="flow",
+        x="tiv",
+        hue="vintage",
+        ax=ax,
+        orient="h",
+        palette={v: vintage_colour(v) for v in totals["vintage"].unique()},
+    )
     ax.set_xlabel("Deliveries 2005-2011 (millions of SIPRI TIV)")
     ax.set_ylabel("")
     ax.set_title(title)
@@ -194,12 +262,28 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     rows["series"] = rows["reporter"].map(
         {"China": "China's exports to Iran (FOB)", "Iran": "Iran's imports from China (CIF)"}
     )
+    rows["figure"] = rows["estimated"].map({False: "reported", True: "estimated by the IMF"})
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    sns.lineplot(data=rows, x="year", y="value_usd_m", hue="series", style="estimated", markers=True, ax=ax)
+    sns.lineplot(
+        data=rows,
+        x="year",
+        y="value_usd_m",
+        hue="series",
+        style="figure" if rows["figure"].nunique() > 1 else None,
+        markers=True,
+        ax=ax,
+        palette={
+            "China's exports to Iran (FOB)": SUPPLIER_COLOURS["China"],
+            "Iran's imports from China (CIF)": "#000000",
+        },
+    )
+    _whole_years(ax)
     ax.set_xlabel("Year")
     ax.set_ylabel("US$ million (current)")
     ax.set_title("One trade flow, two reporters")
-    ax.legend(fontsize=7, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    keep = [(h, lbl) for h, lbl in zip(handles, labels, strict=True) if lbl not in ("series", "figure")]
+    ax.legend([h for h, _ in keep], [lbl for _, lbl in keep], fontsize=7, frameon=False)
     fig.text(
         0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35"
     )
@@ -219,10 +303,9 @@ def shares_with_trends(
 
     ``fitted`` maps supplier -> :func:`sinoiran.analysis.models.fitted_line` frame; shares are fractions.
     """
-    palette = {"China": GROUP_COLOURS["China"], "Russia": GROUP_COLOURS["Russia/USSR"]}
     fig, ax = plt.subplots(figsize=(9, 4.4))
-    for i, (supplier, line) in enumerate(fitted.items()):
-        colour = palette.get(supplier, sns.color_palette()[i])
+    for supplier, line in fitted.items():
+        colour = supplier_colour(supplier)
         points = shares[shares["supplier"] == supplier]
         ax.plot(points["year"], 100 * points["share"], "o", color=colour, label=f"{supplier}: share", markersize=4)
         ax.plot(line["year"], 100 * line["fitted"], "-", color=colour, label=f"{supplier}: linear trend")
@@ -233,6 +316,7 @@ def shares_with_trends(
     ax.axvline(break_year - 0.5, color="0.3", linestyle=":", linewidth=1)
     ax.text(break_year - 0.4, 102, f"break {break_year}", fontsize=7, va="bottom")
     ax.set_ylim(-5, 110)
+    _whole_years(ax)
     ax.set_xlabel("Year (last year of the window)")
     ax.set_ylabel("Share of imports (percent of TIV)")
     ax.set_title(title)
