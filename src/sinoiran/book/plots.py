@@ -40,18 +40,19 @@ _VINTAGE_COLOURS = {
 }
 
 
+def _fixed_or_next(fixed: dict[str, str], name: str) -> str:
+    """``fixed[name]``, or a palette colour chosen from the name so that it never changes between figures."""
+    return fixed.get(name) or _OKABE_ITO[sum(map(ord, name)) % len(_OKABE_ITO)]
+
+
 def supplier_colour(name: str) -> str:
-    """The book's colour for a supplier (a fixed one for the usual suppliers, then the palette in turn)."""
-    if name in SUPPLIER_COLOURS:
-        return SUPPLIER_COLOURS[name]
-    return _OKABE_ITO[sum(map(ord, name)) % len(_OKABE_ITO)]
+    """The book's colour for a supplier (a fixed one for the usual suppliers, then the palette)."""
+    return _fixed_or_next(SUPPLIER_COLOURS, name)
 
 
 def vintage_colour(label: str) -> str:
     """The book's colour for a release (vintage)."""
-    if label in _VINTAGE_COLOURS:
-        return _VINTAGE_COLOURS[label]
-    return _OKABE_ITO[sum(map(ord, label)) % len(_OKABE_ITO)]
+    return _fixed_or_next(_VINTAGE_COLOURS, label)
 
 
 def _whole_years(ax: plt.Axes) -> None:
