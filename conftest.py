@@ -4,9 +4,10 @@ Two adjustments to nbval, both narrow:
 
 * **Glued figures are not compared byte for byte.** nbval's own rule is that
   images are not compared (``image/png`` is skipped unless ``--nbdime``), since
-  pixels change with anti-aliasing, fonts and the CPU. myst-nb's glue stores a
-  figure under another MIME key, which nbval would compare byte for byte; the
-  same rule is extended to that key. What a figure *shows* stays under test:
+  pixels change with anti-aliasing, fonts and the CPU. The book glues figures as
+  SVG, under myst-nb's glue MIME key, which nbval would compare byte for byte;
+  an SVG's coordinates can differ in their last digits from one CPU to another,
+  so the same rule is extended to that key. What a figure *shows* stays under test:
   :func:`sinoiran.book.glue_figure` glues the figure's content (data, labels,
   legend) as text beside it, and nbval compares that strictly.
 * **Kernel start-up survives a busy machine.** A kernel that fails to start
@@ -22,8 +23,8 @@ import time
 
 import nbval.plugin
 
-#: The MIME key under which myst-nb's glue stores a figure's PNG.
-GLUED_PNG = "application/papermill.record/image/png"
+#: The MIME keys under which myst-nb's glue stores a figure (the book glues SVG; PNG is kept for older outputs).
+GLUED_IMAGES = ("application/papermill.record/image/svg+xml", "application/papermill.record/image/png")
 KERNEL_START_ATTEMPTS = 3
 
 log = logging.getLogger(__name__)
@@ -51,5 +52,5 @@ def pytest_collection_modifyitems(items):
     for item in items:
         notebook = item.parent
         skip = getattr(notebook, "skip_compare", None)
-        if skip is not None and GLUED_PNG not in skip:
-            notebook.skip_compare = (*skip, GLUED_PNG)
+        if skip is not None:
+            notebook.skip_compare = (*skip, *(key for key in GLUED_IMAGES if key not in skip))

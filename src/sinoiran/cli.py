@@ -204,7 +204,7 @@ def _data_check(args: argparse.Namespace) -> int:
 
 def _claims(args: argparse.Namespace) -> int:
     from sinoiran import claims
-    from sinoiran.book.glue import number_text
+    from sinoiran.book.display import cell_text
     from sinoiran.data import tables
 
     frame = claims.ledger(tables.load_inputs(), vintage=args.vintage)
@@ -215,7 +215,7 @@ def _claims(args: argparse.Namespace) -> int:
     else:
         shown = claims.for_display(frame)[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
         for column in ("paper_value", "recomputed_value"):
-            shown[column] = shown[column].map(number_text)
+            shown[column] = shown[column].map(cell_text)
         print(shown.to_string(index=False))
         counts = claims.verdict_counts(frame)
         print("\nVerdicts by vintage:\n" + counts.to_string())
@@ -254,6 +254,14 @@ def _book(args: argparse.Namespace) -> int:
 
     counts = runner.build_book(jobs=args.jobs)
     print(runner.report(counts), file=sys.stderr)
+    return 0
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from sinoiran.book import pdf
+
+    path = pdf.build_pdf()
+    print(f"The PDF of the book is at {path} (and beside the HTML, {pdf.PDF_NAME})")
     return 0
 
 
@@ -317,6 +325,8 @@ def parser() -> argparse.ArgumentParser:
     book = commands.add_parser("book", help="execute stale chapters into the data/src-keyed cache, then build the HTML")
     book.add_argument("--jobs", type=int, default=None)
     book.set_defaults(func=_book)
+    whole = commands.add_parser("pdf", help="build the book, then print all of it as one PDF (Debian's Chromium)")
+    whole.set_defaults(func=_pdf)
     return top
 
 

@@ -16,14 +16,15 @@ import pandas as pd
 from myst_nb import glue
 
 from sinoiran.base.precision import PRECISION, Precision, as_python, stored
+from sinoiran.book.display import Table, table
 from sinoiran.claims import for_display, verdict_summary
 
 
-def precision_table() -> pd.DataFrame:
+def precision_table() -> Table:
     """The precision policy as a table for the book: kind, how it is stored, what it is used for."""
     rows = [{"Kind": kind, "Stored as": rule.describe(), "Used for": rule.used_for} for kind, rule in PRECISION.items()]
     rows.append({"Kind": "integers", "Stored as": "exactly", "Used for": "counts and years"})
-    return pd.DataFrame(rows)
+    return table(pd.DataFrame(rows), uuid="precision")
 
 
 def stored_frame(frame: pd.DataFrame, kind: str | Precision | dict[str, str] = "number") -> pd.DataFrame:
@@ -73,19 +74,41 @@ def glue_text(name: str, text: str) -> None:
 
 
 def glue_figure(name: str, figure) -> None:
-    """Glue a matplotlib figure for ``{glue:figure}`` and close it, so it is not also shown inline.
+    """Glue a matplotlib figure for ``{glue:figure}`` as SVG (vector: crisp at any width), and close it.
 
-    The figure's PNG is not compared by nbval (pixels differ with anti-aliasing
-    and CPU; see ``tests/conftest.py``). What the figure shows is compared
-    instead: its content (:func:`figure_content`, at the policy's ``figure``
-    precision) is glued beside it as ``<name>_content``, so a change to a plotted
-    value, label or legend entry still fails strict nbval.
+    The SVG is written without a date and with a fixed hash salt, so that it is the
+    same on every run on one machine; across machines the drawing may differ in the
+    last digits of a coordinate, so nbval does not compare it (``conftest.py``).
+    What the figure shows is compared instead: its content (:func:`figure_content`,
+    at the policy's ``figure`` precision) is glued beside it as ``<name>_content``,
+    so a change to a plotted value, label or legend entry still fails strict nbval.
     """
     import matplotlib.pyplot as plt
 
-    glue(name, figure, display=False)
+    glue(name, VectorFigure(figure), display=False)
     glue(f"{name}_content", FigureContent(figure_content(figure)), display=False)
     plt.close(figure)
+
+
+class VectorFigure:
+    """A figure as SVG for the book (``image/svg+xml``), with matplotlib's usual text form."""
+
+    def __init__(self, figure) -> None:
+        import io
+
+        import matplotlib as mpl
+
+        buffer = io.StringIO()
+        with mpl.rc_context({"svg.hashsalt": "sinoiran"}):
+            figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        self.svg = buffer.getvalue()
+        self.text = repr(figure)
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 class FigureContent:
@@ -156,69 +179,13 @@ def rounded(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
     return stored_frame(frame, Precision(decimals))
 
 
-#: Background colours of verdicts in styled tables (colour-blind-safe pairs, light enough for black text).
-VERDICT_COLOURS = {
-    "reproduced": "#b7e4c7",
-    "close": "#fff3bf",
-    "partly-supported": "#fff3bf",
-    "supported": "#b7e4c7",
-    "arithmetic-consistent": "#d8f3dc",
-    "differs": "#f4c7c3",
-    "not-supported": "#f4c7c3",
-    "arithmetic-inconsistent": "#fbe3e1",
-    "not-testable": "#e9ecef",
-}
-
-
-def style_verdicts(frame, uuid: str, columns: list[str] | None = None):
-    """A pandas Styler that colours verdict cells; ``uuid`` fixes the HTML ids so outputs are reproducible."""
-
-    def colour(value):
-        return f"background-color: {VERDICT_COLOURS[value]}" if value in VERDICT_COLOURS else ""
-
-    frame = stored_frame(frame)
-
-    styler = frame.style.set_uuid(uuid).hide(axis="index") if frame.index.name is None else frame.style.set_uuid(uuid)
-    subset = columns if columns is not None else list(frame.columns)
-    return StyledTable(frame, styler.map(colour, subset=subset).format(number_text, na_rep="-"))
-
-
-class StyledTable:
-    """A styled table for notebooks: HTML from the Styler, and a plain-text form without memory addresses.
-
-    (A bare pandas Styler's text form is ``<... Styler at 0x7f...>``, which
-    changes on every run and would make stored outputs differ for no reason.)
-    """
-
-    def __init__(self, frame, styler) -> None:
-        self.frame = frame
-        self.styler = styler
-
-    def _repr_html_(self) -> str:
-        return self.styler.to_html()
-
-    def __repr__(self) -> str:
-        return self.frame.to_string()
-
-
-def number_text(value) -> str:
-    """Readable text for a table cell: four significant digits for numbers, the value itself otherwise."""
-    value = as_python(value)
-    if value is None or (isinstance(value, float) and value != value):
-        return "-"
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
-
-
 def glue_claims(ledger, claim_ids: list[str]) -> None:
     """Glue each claim's verdict summary as ``v_<ID with underscores>`` for the prose."""
     for claim_id in claim_ids:
         glue_text("v_" + claim_id.replace("-", "_"), verdict_summary(ledger, claim_id))
 
 
-def verdict_rows(ledger, claim_ids: list[str], uuid: str):
-    """The ledger rows of some claims (id, vintage, printed and recomputed value, verdict), coloured by verdict."""
+def verdict_rows(ledger, claim_ids: list[str], uuid: str) -> Table:
+    """The ledger rows of some claims (claim, release, printed and recomputed value, verdict), coloured by verdict."""
     shown = for_display(ledger[ledger["claim_id"].isin(claim_ids)])
-    rows = shown[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]]
-    return style_verdicts(rows, uuid=uuid, columns=["verdict"])
+    return table(shown[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]], uuid=uuid)

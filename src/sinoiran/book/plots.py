@@ -18,6 +18,21 @@ from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
 
+#: Type sizes chosen for a figure 7 inches wide that a phone shows about 360 px wide: no text under 9 pt.
+#: SVG output is deterministic (fixed hash salt, no date), so re-running a chapter changes no byte.
+plt.rcParams.update(
+    {
+        "font.size": 11,
+        "axes.titlesize": 12,
+        "axes.labelsize": 11,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "legend.fontsize": 10,
+        "svg.hashsalt": "sinoiran",
+        "svg.fonttype": "path",
+    }
+)
+
 #: Okabe-Ito colours, distinguishable with the common forms of colour blindness.
 _OKABE_ITO = ["#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
 #: One colour per supplier, the same in every figure (China orange, Russia blue).
@@ -62,7 +77,7 @@ def _whole_years(ax: plt.Axes) -> None:
 
 def _credit(fig: plt.Figure, note: str = "") -> None:
     text = f"Source: {SIPRI_CREDIT}; project's calculations." + (f" {note}" if note else "")
-    fig.text(0.01, 0.005, text, fontsize=7, ha="left", va="bottom", color="0.35")
+    fig.text(0.01, 0.005, text, fontsize=9, ha="left", va="bottom", color="0.35")
 
 
 def deliveries_by_vintage(
@@ -126,7 +141,7 @@ def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: 
             x,
             top * (0.97 - 0.07 * (i % 3)),
             f"{text} " if near_right else f" {text}",
-            fontsize=7,
+            fontsize=9,
             va="top",
             ha="right" if near_right else "left",
             color="0.2",
@@ -141,20 +156,20 @@ def imports_by_group_area(
     wide = groups.pivot(index="year", columns="group", values="tiv").fillna(0.0)
     order = [g for g in ["Western", "Russia/USSR", "China", "Other"] if g in wide.columns]
     colours = [GROUP_COLOURS[g] for g in order]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.4), height_ratios=[1, 1.4])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6), height_ratios=[1, 1.4])
     top.stackplot(wide.index, [wide[g] for g in order], labels=order, colors=colours, alpha=0.85)
     top.set_xlim(wide.index.min(), wide.index.max())
     top.axvspan(zoom_from, wide.index.max(), color="0.92", zorder=0)
     top.set_title(f"Arms imports of {recipient} by supplier group, SIPRI vintage {vintage}")
     top.set_ylabel("Millions of SIPRI TIV")
-    top.legend(loc="upper right", frameon=False, fontsize=8)
+    top.legend(loc="upper right", frameon=False, fontsize=10)
     zoom = wide.loc[zoom_from:]
     bottom.stackplot(zoom.index, [zoom[g] for g in order], colors=colours, alpha=0.85)
     bottom.set_xlim(zoom.index.min(), zoom.index.max() + 0.9)
     bottom.set_ylim(0, zoom.sum(axis=1).max() * 1.45)
     bottom.set_xlabel("Year of delivery")
     bottom.set_ylabel(TIV_LABEL)
-    bottom.set_title(f"From {zoom_from} (shaded above), on its own scale", fontsize=9)
+    bottom.set_title(f"From {zoom_from} (shaded above), on its own scale", fontsize=10)
     _whole_years(top)
     _whole_years(bottom)
     shown = [
@@ -188,7 +203,7 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
     """
     data = yearly.dropna(subset=["tiv"])
     data = data[data["year"].between(start, end)]
-    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig, ax = plt.subplots(figsize=(7, 4.2))
     sns.lineplot(
         data=data,
         x="year",
@@ -203,7 +218,7 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
     ax.set_xlabel("Year of delivery")
     ax.set_ylabel(TIV_LABEL)
     ax.set_title("Deliveries to Iran and the sanctions on Iran")
-    ax.legend(fontsize=7, frameon=False, ncol=2)
+    ax.legend(fontsize=9, frameon=False, ncol=2)
     _event_lines(
         ax,
         events,
@@ -223,7 +238,7 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
 
 def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     """Horizontal bars of period totals: ``flow`` (e.g. 'China to Iran') by ``vintage``, millions of TIV."""
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(7, 3.8))
     sns.barplot(
         data=totals,
         y="flow",
@@ -236,7 +251,7 @@ def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     ax.set_xlabel("Deliveries 2005-2011 (millions of SIPRI TIV)")
     ax.set_ylabel("")
     ax.set_title(title)
-    ax.legend(title="vintage", fontsize=7, title_fontsize=8, frameon=False)
+    ax.legend(title="vintage", fontsize=9, title_fontsize=9, frameon=False)
     fig.subplots_adjust(bottom=0.22, left=0.3)
     _credit(fig)
     return fig
@@ -244,7 +259,7 @@ def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
 
 def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
     """Horizontal bars of deliveries by weapon type (millions of TIV)."""
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(by_type) + 1.6))
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(by_type) + 1.8))
     sns.barplot(data=by_type, y="description", x="tiv", ax=ax, color=GROUP_COLOURS["China"], orient="h")
     ax.set_xlabel("Deliveries (millions of SIPRI TIV)")
     ax.set_ylabel("")
@@ -264,7 +279,7 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
         {"China": "China's exports to Iran (FOB)", "Iran": "Iran's imports from China (CIF)"}
     )
     rows["figure"] = rows["estimated"].map({False: "reported", True: "estimated by the IMF"})
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(7, 3.8))
     sns.lineplot(
         data=rows,
         x="year",
@@ -284,9 +299,9 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     ax.set_title("One trade flow, two reporters")
     handles, labels = ax.get_legend_handles_labels()
     keep = [(h, lbl) for h, lbl in zip(handles, labels, strict=True) if lbl not in ("series", "figure")]
-    ax.legend([h for h, _ in keep], [lbl for _, lbl in keep], fontsize=7, frameon=False)
+    ax.legend([h for h, _ in keep], [lbl for _, lbl in keep], fontsize=9, frameon=False)
     fig.text(
-        0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=7, color="0.35"
+        0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=9, color="0.35"
     )
     fig.subplots_adjust(bottom=0.2)
     return fig
@@ -304,7 +319,7 @@ def shares_with_trends(
 
     ``fitted`` maps supplier -> :func:`sinoiran.analysis.models.fitted_line` frame; shares are fractions.
     """
-    fig, ax = plt.subplots(figsize=(9, 4.4))
+    fig, ax = plt.subplots(figsize=(7, 4.6))
     for supplier, line in fitted.items():
         colour = supplier_colour(supplier)
         points = shares[shares["supplier"] == supplier]
@@ -315,13 +330,13 @@ def shares_with_trends(
             seg = segmented[supplier]
             ax.plot(seg["year"], 100 * seg["fitted"], "--", color=colour, label=f"{supplier}: segmented fit")
     ax.axvline(break_year - 0.5, color="0.3", linestyle=":", linewidth=1)
-    ax.text(break_year - 0.4, 102, f"break {break_year}", fontsize=7, va="bottom")
+    ax.text(break_year - 0.4, 102, f"break {break_year}", fontsize=9, va="bottom")
     ax.set_ylim(-5, 110)
     _whole_years(ax)
     ax.set_xlabel("Year (last year of the window)")
     ax.set_ylabel("Share of imports (percent of TIV)")
     ax.set_title(title)
-    ax.legend(fontsize=7, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    ax.legend(fontsize=9, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.subplots_adjust(bottom=0.33)
     _credit(fig, "Shares of SIPRI TIV volumes.")
     return fig

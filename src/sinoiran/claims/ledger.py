@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 
 import pandas as pd
 
+from sinoiran.base.precision import round_snapped
 from sinoiran.claims.evaluators import EVALUATORS
 from sinoiran.claims.rules import (
     AGREEING,
@@ -169,10 +171,30 @@ def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """The ledger with each value's number and text joined into one column (``paper_value``,
-    ``recomputed_value``) for a reader; never for computation."""
+    ``recomputed_value``) for a reader; never for computation.
+
+    A number is shown as text with as many decimals as the claim's printed figure
+    (``Claim.printed_decimals``: "0.53 percent" -> two), so that the printed and the
+    recomputed value are read at the same rounding; a claim that prints no number
+    keeps four significant digits."""
     shown = frame.copy()
     for column in ("paper", "recomputed"):
         shown[f"{column}_value"] = [
-            display_value(n, t) for n, t in zip(frame[f"{column}_value"], frame[f"{column}_text"], strict=True)
+            _value_text(claim_id, n, t)
+            for claim_id, n, t in zip(frame["claim_id"], frame[f"{column}_value"], frame[f"{column}_text"], strict=True)
         ]
     return shown.drop(columns=["paper_text", "recomputed_text"])
+
+
+def _value_text(claim_id: str, number: float, text: str) -> str | None:
+    value = display_value(number, text)
+    if not isinstance(value, float):
+        return value
+    claim = BY_ID[claim_id]
+    if claim.value is None:
+        # Four significant digits, never in exponent form, no trailing zeros.
+        if abs(value) >= 1000:
+            return f"{round_snapped(value, 0):,.0f}"
+        digits = 3 - math.floor(math.log10(abs(value))) if value else 0
+        return f"{round_snapped(value, digits):.4g}"
+    return f"{round_snapped(value, claim.printed_decimals):,.{claim.printed_decimals}f}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sinoiran.base.precision import snap
+from sinoiran.base.precision import round_snapped, snap
 from sinoiran.data.paper import Claim
 from sinoiran.data.vintages import VINTAGES
 
@@ -116,6 +116,10 @@ def reason(verdict: str, paper: float, value: float, claim: Claim, note: str) ->
     """Why a row gets its verdict, in one sentence a student can follow."""
 
     def num(x: float) -> str:
+        # At the precision the paper prints the claim with, so that the sentence shows the
+        # value as the tables do; four significant digits for a claim that prints no number.
+        if claim.value is not None:
+            return f"{round_snapped(x, claim.printed_decimals):,.{claim.printed_decimals}f}"
         return f"{snap(x):,.4g}" if abs(x) < 1e4 else f"{snap(x):,.0f}"
 
     criterion = claim.tolerance_reason.removeprefix("criterion: ") if claim.tolerance_reason else ""

@@ -9,6 +9,7 @@ them to ``data/paper_claims.csv``; :mod:`sinoiran.claims` recomputes them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass
 
@@ -51,6 +52,18 @@ class Claim:
             raise ValueError(f"{self.claim_id} prints no number in {self.paper_value!r}")
         decimals = len(match[2] or "")
         return 10.0**-decimals * (1000 if match[3] else 1)
+
+    @property
+    def printed_decimals(self) -> int:
+        """How many decimals of ``unit`` the printed number shows: "$470 million" -> 0,
+        "$67.1 million" -> 1, "0.53 percent" -> 2, "$4.9 billion" (in millions) -> 0.
+
+        A number printed in words ("sixty percent") is whole: 0. A recomputed value is
+        shown to a reader with as many decimals, so that the two are read at the same
+        rounding."""
+        if not re.search(r"\d", self.paper_value):
+            return 0
+        return max(0, -round(math.log10(self.printed_step)))
 
     @property
     def relative_tolerance(self) -> float:

@@ -11,7 +11,7 @@ from sinoiran.data.vintages import VINTAGES
 
 
 def tables_overview(directory: Path | None = None) -> pd.DataFrame:
-    """One row per table: file, title, rows, vintages, sources and a short sha256."""
+    """One row per table: file, title, rows, vintages, sources and its full sha256 (as in datapackage.json)."""
     package = read_package(directory)
     rows = []
     for resource in package["resources"]:
@@ -25,14 +25,14 @@ def tables_overview(directory: Path | None = None) -> pd.DataFrame:
                 "rows": len(frame),
                 "vintages": ", ".join(vintages) or "-",
                 "from": "; ".join(publishers),
-                "sha256": resource["hash"].removeprefix("sha256:")[:12],
+                "sha256": resource["hash"].removeprefix("sha256:"),
             }
         )
     return pd.DataFrame(rows)
 
 
 def raw_sources(directory: Path | None = None) -> pd.DataFrame:
-    """One row per raw export used: file, repository, commit date, vintage, sha256 (short)."""
+    """One row per raw export used: file, repository, commit date, vintage, full sha256."""
     package = read_package(directory)
     seen: dict[str, dict] = {}
     for resource in package["resources"]:
@@ -44,7 +44,7 @@ def raw_sources(directory: Path | None = None) -> pd.DataFrame:
                     "copied from": source["repository"].removeprefix("https://github.com/"),
                     "commit date": source["retrieved"],
                     "vintage": source["vintage"],
-                    "sha256": source["sha256"][:12],
+                    "sha256": source["sha256"],
                 }
     return pd.DataFrame(list(seen.values()))
 
