@@ -11,11 +11,12 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book test test-fast lint data check-data outputs sensitivity bench lock clean
+.PHONY: help venv book pdf test test-fast lint data check-data outputs sensitivity bench lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
 	@echo "make test        run the whole test suite (sets up .venv first)"
+	@echo "make pdf         the whole book as one PDF, _build/pdf/sinoiran-book.pdf (needs Debian's chromium)"
 	@echo "make test-fast   the unit tests only (seconds): no chapter execution, book build or browser"
 	@echo "make lint        ruff (lint, format) on the code and, through nbQA, the chapters; mypy on the package"
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
@@ -39,6 +40,10 @@ venv: $(STAMP)
 book: $(STAMP)
 	$(BIN)/python -m sinoiran book
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+# The whole book as one PDF: the HTML build, then the single-page build printed by Chromium.
+pdf: $(STAMP)
+	$(BIN)/python -m sinoiran pdf
 
 # Unit tests, data checks, strict nbval on every chapter, the book build, staleness
 # and browser checks; spread over the cores (one worker per notebook or module).

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -60,7 +61,7 @@ def dependency_key(root: Path = PROJECT_ROOT, names: tuple[str, ...] = DEPENDENC
     return digest.hexdigest()[:16]
 
 
-def _kernel_env() -> dict[str, str]:
+def kernel_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONHASHSEED", "0")
     env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -195,6 +196,7 @@ def execute_into_cache(root: Path, key: str, jobs: int | None = None) -> dict[st
                 continue
             _cache_executed(cache, futures[future], text)
             timings[futures[future].name] = round(seconds, 2)
+            _record_execution(root, key, futures[future].name, seconds)
             counts["executed"] += 1
     for path in failures:
         # Kernels started at the same moment can race for ports; a chapter that really
@@ -207,9 +209,56 @@ def execute_into_cache(root: Path, key: str, jobs: int | None = None) -> dict[st
             raise RuntimeError(f"chapter {path.name} failed to execute: {type(err).__name__}: {err}") from None
         _cache_executed(cache, path, text)
         timings[path.name] = round(seconds, 2)
+        _record_execution(root, key, path.name, seconds)
         counts["executed"] += 1
     seconds_file.write_text(json.dumps(timings, indent=1, sort_keys=True))
     return counts
+
+
+def _record_execution(root: Path, key: str, name: str, seconds: float) -> None:
+    """Note in the keyed cache how long a chapter took and when it ran (read by :func:`write_execution_record`)."""
+    record_file = cache_path(root, key) / "execution.json"
+    record = json.loads(record_file.read_text()) if record_file.exists() else {}
+    record[name] = {"seconds": round(seconds, 2), "executed_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    record_file.write_text(json.dumps(record, indent=1, sort_keys=True))
+
+
+def source_commit(root: Path) -> str:
+    """The git commit the book is built from, with "+ uncommitted changes" when the tree differs from it."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit} + uncommitted changes" if dirty else commit
+
+
+def write_execution_record(root: Path, key: str, this_build: set[str] | None = None) -> Path:
+    """``_build/execution-record.json``: the commit, the inputs' key, and every chapter's real run time.
+
+    The reproducibility report renders it at build time (a Sphinx directive, not a
+    chapter output, so stored outputs stay the same from run to run)."""
+    record_file = cache_path(root, key) / "execution.json"
+    chapters_run = json.loads(record_file.read_text()) if record_file.exists() else {}
+    record = {
+        "commit": source_commit(root),
+        "inputs_key": key,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "chapters": {
+            name: {**run, "this_build": name in (this_build or set())} for name, run in sorted(chapters_run.items())
+        },
+    }
+    out = root / "_build" / "execution-record.json"
+    out.write_text(json.dumps(record, indent=1))
+    return out
 
 
 def _cache_executed(cache, path: Path, text: str) -> None:
@@ -256,14 +305,17 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     Sphinx is not started.
     """
     key = dependency_key(root)
-    whole = dependency_key(root, DEPENDENCIES + book_sources(root))
+    # The commit is part of the stamp: the reproducibility report names it.
+    whole = dependency_key(root, DEPENDENCIES + book_sources(root)) + " " + source_commit(root)
     stamp = root / "_build" / ".book-stamp"
     html = (output or root) / "_build" / "html" / "index.html"
     if stamp.exists() and stamp.read_text() == whole and html.exists():
         return {"key": key, "up_to_date": True}
     started = time.perf_counter()
+    before = time.time()
     counts = execute_into_cache(root, key, jobs)
     executed_at = time.perf_counter()
+    write_execution_record(root, key, _executed_since(root, key, before))
     config = write_build_config(root, key)
     last_key_file = root / "_build" / ".book-key"
     force_all = not last_key_file.exists() or last_key_file.read_text() != key or counts["executed"] > 0
@@ -281,7 +333,7 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
         command += ["--path-output", str(output)]
     if force_all:
         command.append("--all")
-    subprocess.run(command, check=True, env=_kernel_env())
+    subprocess.run(command, check=True, env=kernel_env())
     last_key_file.write_text(key)
     stamp.write_text(whole)
     prune_caches(root, key)
@@ -292,6 +344,14 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
         "execute_seconds": round(executed_at - started, 1),
         "sphinx_seconds": round(time.perf_counter() - executed_at, 1),
     }
+
+
+def _executed_since(root: Path, key: str, since: float) -> set[str]:
+    record_file = cache_path(root, key) / "execution.json"
+    if not record_file.exists():
+        return set()
+    runs = json.loads(record_file.read_text())
+    return {name for name, run in runs.items() if datetime.fromisoformat(run["executed_at"]).timestamp() >= since - 1}
 
 
 def report(counts: dict[str, object]) -> str:
