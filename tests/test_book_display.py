@@ -20,6 +20,7 @@ def test_headers_are_for_people():
     assert header("some_new_column") == "Some new column"
     assert header(2011.0) == "2011"
     assert header("Already Human") == "Already Human"
+    assert header("mean 2005-2007") == "Mean 2005-2007"
 
 
 @pytest.mark.parametrize(

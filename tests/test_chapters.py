@@ -79,9 +79,13 @@ def test_chapter_structure(path):
         "## Imports",
         "## Summary",
         "### What's next?",
-        "## Resources and references",
     ]:
         assert heading in text, f"{path.name} lacks {heading!r}"
+    # A reference list where the chapter cites something, and none (an empty heading) where it does not.
+    cites = re.search(r"\{cite(?::[a-z]+)?\}`", text) is not None
+    assert ("{bibliography}" in text) == cites, f"{path.name}: a reference list without citations, or the reverse"
+    if "## Resources and references" in text:
+        assert text.split("## Resources and references", 1)[1].strip(), f"{path.name}: empty references heading"
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code and all(c.get("outputs") is not None for c in code)
@@ -105,17 +109,36 @@ def test_no_analysis_logic_defined_in_notebooks():
                 )
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _can_print() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return CHROMIUM.exists()
+
+
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory) -> Path:
-    """Build the book once, warnings as errors, into a temporary folder; return the HTML folder."""
+def built_project(tmp_path_factory) -> Path:
+    """Build the book once, warnings as errors, into a copy of the project; with Chromium, also its PDF
+    (``python -m sinoiran pdf`` builds the HTML first, so one build serves both)."""
     from workspace import copy_env, copy_project
 
     project = copy_project(tmp_path_factory.mktemp("book") / "proj")
+    command = "pdf" if _can_print() else "book"
     result = subprocess.run(
-        [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
+        [sys.executable, "-m", "sinoiran", command], cwd=project, env=copy_env(project), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return project / "_build" / "html"
+    return project
+
+
+@pytest.fixture(scope="session")
+def built_book(built_project) -> Path:
+    """The built HTML folder."""
+    return built_project / "_build" / "html"
 
 
 @pytest.mark.slow
@@ -124,9 +147,62 @@ def test_book_builds_with_warnings_as_errors(built_book):
         assert (built_book / f"{name}.html").exists(), name
 
 
+def test_every_whats_next_links_to_the_next_page():
+    """A chapter's "What's next?" describes the page its Next button leads to, and links to it."""
+    pages = toc_files()
+    for name, following in zip(pages, pages[1:], strict=False):
+        path = ROOT / f"{name}.ipynb"
+        text = markdown(path) if path.exists() else (ROOT / f"{name}.md").read_text()
+        section = re.search(r"### What's next\?\n(.*?)(?:\n## |\Z)", text, re.S)
+        assert section, f"{name}: no What's next section"
+        targets = {
+            str((ROOT / name).parent.joinpath(t).resolve().relative_to(ROOT.resolve()))
+            for t in re.findall(r"\]\(([^)#]+)\)", section[1])
+        }
+        assert following in targets, f"{name}: What's next should link to the next page, {following}"
+
+
+# --- the PDF ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pdf_text(built_project) -> tuple[int, str]:
+    if not _can_print():
+        pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium'; .ci/run installs it)")
+    from pypdf import PdfReader
+
+    reader = PdfReader(built_project / "_build" / "pdf" / "sinoiran-book.pdf")
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.slow
+def test_the_pdf_holds_the_whole_book(pdf_text, built_book):
+    pages, text = pdf_text
+    flat = re.sub(r"\s+", " ", text)
+    assert 60 <= pages <= 400, f"{pages} pages"
+    for title in ["What the replication found", "Claims ledger", "Methodology review", "Your own country", "Glossary"]:
+        assert title in flat, title
+    for claim_id in CLAIM_IDS:
+        assert claim_id in flat, claim_id
+    assert (built_book / "sinoiran-book.pdf").exists()  # the landing page links to it
+
+
+@pytest.mark.slow
+def test_the_pdf_has_the_glued_numbers(pdf_text):
+    """The landing page's headline numbers, recomputed here from the ledger, are in the PDF's text."""
+    from sinoiran import claims
+    from sinoiran.data import tables
+
+    ranges = claims.amount_ranges(claims.ledger(tables.load_inputs())).set_index("claim_id")
+    _, text = pdf_text
+    flat = re.sub(r"\s+", " ", text)
+    chn = ranges.loc["MAIN-CHN-SUM"]
+    assert f"give {chn['lowest']:.0f} to {chn['highest']:.0f} million TIV" in flat
+    assert f"prints {chn['paper']:.0f} million" in flat
+
+
 # --- the built book in a real browser -----------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: Hosts a page may contact while loading, besides this machine. The book needs none:
 #: it has no math (MathJax would come from a CDN) and the theme's assets are local.
 ALLOWED_REMOTE_HOSTS: set[str] = set()
@@ -139,11 +215,42 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+#: Pages photographed at both widths (saved under _build/screenshots).
+SCREENSHOTS = ("index", "chapters/claims_ledger", "chapters/ahmadinejad")
+#: What a reader types into the search box, and the page the answer is on.
+SEARCHES = {
+    "S-300": "chapters/ahmadinejad",
+    "C-802": "chapters/ahmadinejad",
+    "470": "chapters/claims_ledger",
+    "MAIN-CHN-SUM": "chapters/claims_ledger",
+    "TIV": "glossary",
+}
+#: Cells whose text ends like this were cut short.
+CUT = re.compile(r"(…|\.\.\.)$")
+
+_PHONE_CHECKS = """() => {
+  const content = document.querySelector("article") || document.body;
+  const figures = Array.from(content.querySelectorAll("img")).filter((i) => i.clientWidth > 0).map((i) => ({
+    src: i.getAttribute("src"), natural: i.naturalWidth, shown: i.clientWidth,
+  }));
+  const cut = Array.from(document.querySelectorAll("td, th")).map((c) => c.textContent.trim())
+    .filter((t) => /(…|\\.\\.\\.)$/.test(t)).map((t) => t.slice(-60));
+  return {
+    scroll_width: document.documentElement.scrollWidth,
+    viewport_width: window.innerWidth,
+    figures: figures,
+    cut_cells: cut,
+    height: document.documentElement.scrollHeight,
+  };
+}"""
 
 
 @pytest.fixture(scope="module")
 def browser_pages(built_book):
-    """Serve the built HTML on localhost, visit every page in headless Chromium, and record what happened."""
+    """Serve the built HTML on localhost, visit every page in headless Chromium at desktop and phone width,
+    search for what readers type, and record what happened."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium'; .ci/run installs it)")
     playwright_api = pytest.importorskip("playwright.sync_api")
@@ -162,12 +269,12 @@ def browser_pages(built_book):
     pages = ["index"] + toc_files()
     shots = ROOT / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    records = {}
+    records: dict[str, dict] = {}
     try:
         with playwright_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1300, "height": 900})
             for name in pages:
+                page = browser.new_page(viewport=DESKTOP)
                 record = {"console_errors": [], "failed": [], "remote": [], "bad_status": []}
                 page.on(
                     "console", lambda m, r=record: r["console_errors"].append(m.text) if m.type == "error" else None
@@ -193,35 +300,63 @@ def browser_pages(built_book):
                 )
                 record["images"] = page.eval_on_selector_all("img", "imgs => imgs.length")
                 record["links"] = page.eval_on_selector_all("a[href]", "as => as.map(a => a.getAttribute('href'))")
-                if name in ("index", "chapters/ahmadinejad"):
-                    page.screenshot(path=str(shots / f"{name.replace('/', '_')}.png"), full_page=False)
-                records[name] = record
+                record["claim_links"] = page.eval_on_selector_all(
+                    "a.claim-link", "as => as.map(a => a.getAttribute('href'))"
+                )
+                record["desktop_height"] = page.evaluate("document.documentElement.scrollHeight")
+                if name in SCREENSHOTS:
+                    page.screenshot(path=str(shots / f"{name.replace('/', '_')}_desktop.png"))
                 page.close()
-                page = browser.new_page(viewport={"width": 1300, "height": 900})
+                phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+                phone.goto(base + f"{name}.html", wait_until="networkidle")
+                record["phone"] = phone.evaluate(_PHONE_CHECKS)
+                if name in SCREENSHOTS:
+                    phone.screenshot(path=str(shots / f"{name.replace('/', '_')}_phone.png"))
+                phone.close()
+                records[name] = record
+            search = browser.new_page(viewport=DESKTOP)
+            records["_search"] = {}
+            for query in SEARCHES:
+                search.goto(base + f"search.html?q={query}", wait_until="networkidle")
+                search.wait_for_function(
+                    "() => { const s = document.querySelector('p.search-summary');"
+                    " return s && s.textContent.trim() !== '' && !/Preparing|Searching/.test(s.textContent); }",
+                    timeout=30_000,
+                )
+                records["_search"][query] = search.eval_on_selector_all(
+                    "#search-results ul.search li a", "as => as.map(a => a.getAttribute('href'))"
+                )
             browser.close()
     finally:
         server.shutdown()
+    (ROOT / "_build" / "page-heights.json").write_text(
+        json.dumps({n: r["desktop_height"] for n, r in records.items() if n != "_search"}, indent=1)
+    )
     return records
+
+
+def _pages(records: dict) -> dict:
+    return {name: record for name, record in records.items() if name != "_search"}
 
 
 @pytest.mark.slow
 def test_every_page_loads_without_console_errors_or_failed_requests(browser_pages):
-    for name, record in browser_pages.items():
+    for name, record in _pages(browser_pages).items():
         assert record["console_errors"] == [], (name, record["console_errors"])
         assert record["failed"] == [] and record["bad_status"] == [], (name, record["failed"], record["bad_status"])
 
 
 @pytest.mark.slow
 def test_no_page_contacts_a_remote_host(browser_pages):
-    for name, record in browser_pages.items():
+    for name, record in _pages(browser_pages).items():
         assert record["remote"] == [], (name, record["remote"])
 
 
 @pytest.mark.slow
 def test_every_figure_loads(browser_pages):
     figures = sum(markdown(p).count("{glue:figure}") for p in CHAPTERS)
-    assert sum(r["images"] for r in browser_pages.values()) >= figures  # every glued figure is on a page
-    for name, record in browser_pages.items():
+    assert sum(r["images"] for r in _pages(browser_pages).values()) >= figures  # every glued figure is on a page
+    for name, record in _pages(browser_pages).items():
         assert record["broken_images"] == [], (name, record["broken_images"])
 
 
@@ -229,20 +364,65 @@ def test_every_figure_loads(browser_pages):
 def test_internal_links_resolve(browser_pages, built_book):
     from urllib.parse import urldefrag, urlparse
 
-    for name, record in browser_pages.items():
+    for name, record in _pages(browser_pages).items():
         page_dir = (built_book / name).parent
         for href in record["links"]:
             parsed = urlparse(href)
-            if parsed.scheme or href.startswith(("mailto:", "#", "javascript:")):
+            if parsed.scheme or href.startswith(("mailto:", "javascript:")):
                 continue
             target, fragment = urldefrag(href)
-            path = (page_dir / target).resolve()
+            path = (page_dir / target).resolve() if target else built_book / f"{name}.html"
             assert path.exists(), f"{name}: broken link {href}"
             if fragment and path.suffix == ".html":
                 assert f'id="{fragment}"' in path.read_text(), f"{name}: missing anchor {href}"
 
 
 @pytest.mark.slow
+def test_claim_ids_link_to_their_ledger_entry(browser_pages):
+    """Claim IDs in the prose and tables link to the ledger's entries (that the anchors exist is checked above)."""
+    links = [href for record in _pages(browser_pages).values() for href in record["claim_links"]]
+    assert len(links) >= len(CLAIM_IDS)
+    assert all("#claim-" in href for href in links)
+    linked = {href.split("#claim-")[1] for href in links}
+    assert linked >= {c.lower() for c in CLAIM_IDS if c.startswith("MAIN")}
+
+
+@pytest.mark.slow
+def test_no_page_scrolls_sideways_on_a_phone(browser_pages):
+    for name, record in _pages(browser_pages).items():
+        phone = record["phone"]
+        assert phone["scroll_width"] <= phone["viewport_width"], (name, phone["scroll_width"])
+
+
+@pytest.mark.slow
+def test_no_table_cell_is_cut_short(browser_pages):
+    for name, record in _pages(browser_pages).items():
+        assert record["phone"]["cut_cells"] == [], (name, record["phone"]["cut_cells"])
+
+
+@pytest.mark.slow
+def test_figures_are_vector_or_sharp_at_phone_width(browser_pages):
+    """Every figure is SVG or has at least twice the pixels it is shown with (a phone's 2x screen)."""
+    seen = 0
+    for name, record in _pages(browser_pages).items():
+        for figure in record["phone"]["figures"]:
+            if "_images/" not in (figure["src"] or ""):
+                continue  # the theme's own icons
+            seen += 1
+            sharp = figure["src"].endswith(".svg") or figure["natural"] >= 2 * figure["shown"]
+            assert sharp, (name, figure)
+    assert seen > 0
+
+
+@pytest.mark.slow
+def test_search_finds_what_readers_type(browser_pages):
+    for query, page in SEARCHES.items():
+        results = browser_pages["_search"][query]
+        assert any(href.split("#")[0] == f"{page}.html" for href in results[:3]), (query, results[:5])
+
+
+@pytest.mark.slow
 def test_screenshots_are_saved(browser_pages):
-    for name in ("index", "chapters_ahmadinejad"):
-        assert (ROOT / "_build" / "screenshots" / f"{name}.png").stat().st_size > 10_000
+    for name in SCREENSHOTS:
+        for width in ("desktop", "phone"):
+            assert (ROOT / "_build" / "screenshots" / f"{name.replace('/', '_')}_{width}.png").stat().st_size > 10_000

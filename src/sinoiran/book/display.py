@@ -81,6 +81,26 @@ HEADERS: dict[str, str] = {
     "label": "Label",
     "format": "Format",
     "release": "Release",
+    "term": "Term",
+    "estimate": "Estimate",
+    "std_error": "Standard error",
+    "ci_low": "95% interval, low",
+    "ci_high": "95% interval, high",
+    "ci_high_beyond_window": "Interval ends after the data",
+    "p_value": "p-value",
+    "aic": "AIC",
+    "hac_lags": "HAC lags",
+    "chow_F": "Chow F",
+    "hac_wald_F": "HAC Wald F",
+    "hac_wald_p": "HAC Wald p-value",
+    "share_crossing": "Share of bootstrap draws crossing",
+    "gap_slope_per_year": "Gap slope (share per year)",
+    "n_years": "Years",
+    "n_boot": "Bootstrap draws",
+    "block": "Block length (years)",
+    "seed": "Random seed",
+    "window": "Window (years)",
+    "skipped": "Skipped because",
 }
 
 #: Column names whose whole numbers are years (never written with a thousands separator).
@@ -111,10 +131,9 @@ def header(name) -> str:
         return str(name)
     if name in HEADERS:
         return HEADERS[name]
-    if "_" in name and name == name.lower():
-        words = name.replace("_", " ").replace(" pct", " (%)")
-        return words[:1].upper() + words[1:]
-    return name
+    words = name.replace("_", " ").replace(" pct", " (%)") if "_" in name and name == name.lower() else name
+    # Sentence case: a header starts with a capital ("mean 2005-2007" -> "Mean 2005-2007").
+    return words[:1].upper() + words[1:]
 
 
 def cell_text(value, decimals: int | None = None, year: bool = False) -> str:
@@ -186,8 +205,10 @@ def table(
     shown = frame.copy()
     if isinstance(shown.columns, pd.MultiIndex):
         shown.columns = [" ".join(str(p) for p in c if str(p)) for c in shown.columns]
-    if not (isinstance(shown.index, pd.RangeIndex) and shown.index.name is None):
-        shown = shown.reset_index()
+    if any(name is not None for name in shown.index.names):
+        shown = shown.reset_index()  # a named index is data: it becomes the first column(s)
+    else:
+        shown = shown.reset_index(drop=True)  # row numbers are not
     renamed = {c: (columns or {}).get(c) or header(c) for c in shown.columns}
 
     text = pd.DataFrame(index=range(len(shown)))
@@ -203,10 +224,10 @@ def table(
 
     key_columns = [renamed[k] for k in key] if key else list(text.columns[:1])
     others = [c for c in text.columns if c not in key_columns]
-    width = max(max_columns - len(key_columns), 1)
-    groups = (
-        [others[i : i + width] for i in range(0, len(others), width)] if len(text.columns) > max_columns else [others]
-    )
+    room = max(max_columns - len(key_columns), 1)
+    count = math.ceil(len(others) / room) if len(text.columns) > max_columns else 1
+    width = math.ceil(len(others) / count) if others else 1  # parts of even width, not one straggler
+    groups = [others[i : i + width] for i in range(0, len(others), width)] if count > 1 else [others]
     parts = [text[key_columns + group] if len(groups) > 1 else text for group in groups] or [text]
 
     base = uuid or hashlib.sha256(text.to_csv(index=False).encode()).hexdigest()[:10]
