@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,37 @@ def dots_workbook(tmp_path: Path) -> Path:
     path = tmp_path / "DOTS_test.xlsx"
     book.save(path)
     return path
+
+
+# --- the built book, shared by the browser, PDF and warm-execution tests --------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def can_print() -> bool:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return CHROMIUM.exists()
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory) -> Path:
+    """Build the book once, warnings as errors, into a copy of the project; with Chromium, also its PDF
+    (``python -m sinoiran pdf`` builds the HTML first, so one build serves both)."""
+    from workspace import copy_env, copy_project
+
+    project = copy_project(tmp_path_factory.mktemp("book") / "proj")
+    command = "pdf" if can_print() else "book"
+    result = subprocess.run(
+        [sys.executable, "-m", "sinoiran", command], cwd=project, env=copy_env(project), capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return project
+
+
+@pytest.fixture(scope="session")
+def built_book(built_project) -> Path:
+    """The built HTML folder."""
+    return built_project / "_build" / "html"

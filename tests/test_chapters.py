@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ import yaml
 
 from sinoiran.data.paper import CLAIM_IDS
 
-from conftest import ROOT
+from conftest import CHROMIUM, ROOT, can_print
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CLAIM_ID = re.compile(r"\b(?:INTRO|CTX|MAIN|CONC)-[A-Z0-9-]*[A-Z0-9]\b")
@@ -109,38 +107,6 @@ def test_no_analysis_logic_defined_in_notebooks():
                 )
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-def _can_print() -> bool:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return CHROMIUM.exists()
-
-
-@pytest.fixture(scope="session")
-def built_project(tmp_path_factory) -> Path:
-    """Build the book once, warnings as errors, into a copy of the project; with Chromium, also its PDF
-    (``python -m sinoiran pdf`` builds the HTML first, so one build serves both)."""
-    from workspace import copy_env, copy_project
-
-    project = copy_project(tmp_path_factory.mktemp("book") / "proj")
-    command = "pdf" if _can_print() else "book"
-    result = subprocess.run(
-        [sys.executable, "-m", "sinoiran", command], cwd=project, env=copy_env(project), capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    return project
-
-
-@pytest.fixture(scope="session")
-def built_book(built_project) -> Path:
-    """The built HTML folder."""
-    return built_project / "_build" / "html"
-
-
 @pytest.mark.slow
 def test_book_builds_with_warnings_as_errors(built_book):
     for name in toc_files():
@@ -167,7 +133,7 @@ def test_every_whats_next_links_to_the_next_page():
 
 @pytest.fixture(scope="session")
 def pdf_text(built_project) -> tuple[int, str]:
-    if not _can_print():
+    if not can_print():
         pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium'; .ci/run installs it)")
     from pypdf import PdfReader
 
@@ -426,3 +392,65 @@ def test_screenshots_are_saved(browser_pages):
     for name in SCREENSHOTS:
         for width in ("desktop", "phone"):
             assert (ROOT / "_build" / "screenshots" / f"{name.replace('/', '_')}_{width}.png").stat().st_size > 10_000
+
+
+# --- warm execution: the book's executions match the stored outputs ---------------------------------
+
+#: Output keys never compared (as in nbval): images, and what varies by run (metadata, counts).
+_NOT_COMPARED = {
+    "image/png",
+    "image/svg+xml",
+    "application/papermill.record/image/png",
+    "application/papermill.record/image/svg+xml",
+}
+
+
+def _comparable(cell, sanitize) -> list:
+    outputs = []
+    for output in cell.get("outputs", []):
+        kept = {k: v for k, v in output.items() if k not in ("metadata", "execution_count")}
+        if "data" in kept:
+            kept["data"] = {k: sanitize(v) for k, v in kept["data"].items() if k not in _NOT_COMPARED}
+        if "text" in kept:
+            kept["text"] = sanitize(kept["text"])
+        outputs.append(kept)
+    return outputs
+
+
+@pytest.mark.slow
+def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
+    """The build ran every chapter on warm kernels (two kernels, chapters in turn, longest first). Each
+    executed chapter equals the stored one output by output, and strict nbval checks the stored outputs
+    against fresh kernels in the same run: warm and fresh executions agree."""
+    import configparser
+
+    import nbformat
+    from jupyter_cache import get_cache
+
+    from sinoiran.book.runner import cache_path, chapters
+
+    config = configparser.ConfigParser()
+    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    patterns = [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+    def sanitize(value):
+        text = "".join(value) if isinstance(value, list) else value
+        if not isinstance(text, str):
+            return value
+        for pattern, replacement in patterns:
+            text = pattern.sub(replacement, text)
+        return text
+
+    cache = get_cache(cache_path(built_project))
+    compared = 0
+    for path in chapters(built_project):
+        record = cache.get_cached_project_nb(str(path))
+        assert record is not None, f"{path.name}: not in the build's cache"
+        warm = cache.get_cache_bundle(record.pk).nb
+        stored = nbformat.read(ROOT / "chapters" / path.name, as_version=4)
+        assert len(warm.cells) == len(stored.cells)
+        for index, (ran, kept) in enumerate(zip(warm.cells, stored.cells, strict=True)):
+            if kept.cell_type == "code":
+                assert _comparable(ran, sanitize) == _comparable(kept, sanitize), f"{path.name}, cell {index}"
+                compared += 1
+    assert compared > 50

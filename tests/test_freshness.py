@@ -1,4 +1,4 @@
-"""Outputs never go stale: the book's execution is keyed on data/ and src/ as well as the notebooks.
+"""Outputs never go stale: each chapter's execution is keyed on the files it read and the modules it runs.
 
 Each test works on a copy of the project, whose own package shadows the
 installed one (kernels included), and runs the same command as `make book`.
@@ -48,18 +48,37 @@ def test_changing_a_notebooks_prose_rebuilds_without_executing(project):
     assert result["executed"] == 0 and result["cached"] == result["chapters"]
 
 
-def test_changing_a_data_table_re_executes_and_updates_the_html(project):
-    before = build(project)
-    new_hash = change_one_table(project)
+def readers_of(project: Path, *files: str) -> set[str]:
+    """The chapters whose last run read any of ``files`` (from the build's own record)."""
+    deps = json.loads((project / "_build" / ".chapter-deps.json").read_text())
+    return {name for name, record in deps.items() if set(record["files_read"]) & set(files)}
+
+
+def test_changing_one_table_re_executes_only_the_chapters_that_read_it(project):
+    build(project)
+    readers = readers_of(project, "data/events.csv", "data/datapackage.json")
+    new_hash = change_one_table(project)  # events.csv, and its checksum in datapackage.json
     after = build(project)
-    assert after["key"] != before["key"]
-    assert after["executed"] == after["chapters"]
+    assert set(after["executed_chapters"]) == readers
+    assert 0 < after["executed"] < after["chapters"]  # the others are served from the cache: still fresh
     html = (project / "_build" / "html" / "chapters" / "data_sources.html").read_text()
-    assert new_hash[:12] in html  # the page shows the new table's checksum, not the cached one
+    assert new_hash in html  # the page shows the new table's checksum, not the cached one
 
 
-def test_changing_library_code_re_executes(project):
+def test_a_chapter_that_did_not_read_the_changed_table_is_not_re_executed(project):
+    build(project)
+    readers = readers_of(project, "data/sipri_mirror_2026_items.csv", "data/datapackage.json")
+    assert "trends.ipynb" not in readers  # it reads the TIV table and one field of datapackage.json
+    change_one_table(project, "sipri_mirror_items")
+    after = build(project)
+    assert set(after["executed_chapters"]) == readers
+
+
+def test_changing_library_code_re_executes_the_chapters_that_run_it(project):
+    from sinoiran.book.runner import chapter_modules, chapters
+
     module = project / "src" / "sinoiran" / "analysis" / "series.py"
+    users = {p.name for p in chapters(project) if module in chapter_modules(project, p)}
     module.write_text(module.read_text() + "\n# a change to the library\n")
     result = build(project)
-    assert result["executed"] == result["chapters"]
+    assert set(result["executed_chapters"]) == users and users

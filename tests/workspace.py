@@ -31,18 +31,24 @@ def copy_env(project: Path) -> dict[str, str]:
     return env
 
 
-def change_one_table(project: Path) -> str:
-    """A valid change to a data table: reverse the rows of events.csv and record its new sha256 (returned)."""
+def change_one_table(project: Path, name: str = "events") -> str:
+    """A valid change to a data table: reverse its rows and record its new sha256 (returned) in datapackage.json."""
     from sinoiran.base.hashing import sha256
 
-    path = project / "data" / "events.csv"
+    path = project / "data" / f"{name}.csv" if name == "events" else project / "data" / _table_file(name)
     header, *rows = path.read_text().splitlines()
     path.write_text("\n".join([header, *reversed(rows)]) + "\n")
     package_path = project / "data" / "datapackage.json"
     package = json.loads(package_path.read_text())
     new = sha256(path)
     for resource in package["resources"]:
-        if resource["name"] == "events":
+        if resource["name"] == name:
             resource["hash"] = f"sha256:{new}"
     package_path.write_text(json.dumps(package, indent=2) + "\n")
     return new
+
+
+def _table_file(name: str) -> str:
+    from sinoiran.data.schemas import TABLES
+
+    return TABLES[name].path

@@ -229,7 +229,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
-    runnable, skipped = sensitivity.plan(grid, tiv, tables.read_package()["complete_recipients"])
+    runnable, skipped = sensitivity.plan(grid, tiv, tables.complete_recipients())
     print(
         f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
         file=sys.stderr,

@@ -46,7 +46,7 @@ def build_pdf(root: Path = PROJECT_ROOT, chromium: Path = CHROMIUM) -> Path:
 
 def build_single_page(root: Path) -> Path:
     """Sphinx's ``singlehtml`` build of the book from the same execution cache (warnings as errors)."""
-    config = runner.write_build_config(root, runner.dependency_key(root))
+    config = runner.write_build_config(root)
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",

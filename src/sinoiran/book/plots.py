@@ -8,6 +8,8 @@ Year axes carry whole years only.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -19,8 +21,9 @@ from sinoiran.data.sources import SIPRI_CREDIT
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
 
 #: Type sizes chosen for a figure 7 inches wide that a phone shows about 360 px wide: no text under 9 pt.
-#: SVG output is deterministic (fixed hash salt, no date), so re-running a chapter changes no byte.
-plt.rcParams.update(
+#: Applied to each figure as it is drawn (:func:`_styled`), never to the global rcParams, so that
+#: importing this module changes nothing for other code and a reused kernel starts like a fresh one.
+STYLE: dict[str, Any] = dict(
     {
         "font.size": 11,
         "axes.titlesize": 12,
@@ -32,6 +35,19 @@ plt.rcParams.update(
         "svg.fonttype": "path",
     }
 )
+
+
+def _styled(function):
+    """Draw the figure under :data:`STYLE` (text sizes are fixed when the artists are created)."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with plt.rc_context(STYLE):  # type: ignore[arg-type]
+            return function(*args, **kwargs)
+
+    return wrapper
+
 
 #: Okabe-Ito colours, distinguishable with the common forms of colour blindness.
 _OKABE_ITO = ["#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000"]
@@ -80,6 +96,7 @@ def _credit(fig: plt.Figure, note: str = "") -> None:
     fig.text(0.01, 0.005, text, fontsize=9, ha="left", va="bottom", color="0.35")
 
 
+@_styled
 def deliveries_by_vintage(
     tiv: pd.DataFrame, *, suppliers: list[str], recipient: str = "Iran", start: int = 1990, end: int = 2025
 ) -> sns.FacetGrid:
@@ -148,6 +165,7 @@ def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: 
         )
 
 
+@_styled
 def imports_by_group_area(
     groups: pd.DataFrame, events: pd.DataFrame, *, vintage: str, recipient: str = "Iran", zoom_from: int = 1979
 ) -> plt.Figure:
@@ -196,6 +214,7 @@ def imports_by_group_area(
     return fig
 
 
+@_styled
 def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, start: int, end: int) -> plt.Figure:
     """China's and Russia's yearly deliveries to Iran (one line per vintage) against the sanctions dates.
 
@@ -236,6 +255,7 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
     return fig
 
 
+@_styled
 def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     """Horizontal bars of period totals: ``flow`` (e.g. 'China to Iran') by ``vintage``, millions of TIV."""
     fig, ax = plt.subplots(figsize=(7, 3.8))
@@ -257,6 +277,7 @@ def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     return fig
 
 
+@_styled
 def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
     """Horizontal bars of deliveries by weapon type (millions of TIV)."""
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(by_type) + 1.8))
@@ -269,6 +290,7 @@ def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
     return fig
 
 
+@_styled
 def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     """China-Iran merchandise trade by reporter: China's exports (FOB) and Iran's imports (CIF), US$ million."""
     rows = dots[
@@ -307,6 +329,7 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     return fig
 
 
+@_styled
 def shares_with_trends(
     shares: pd.DataFrame,
     fitted: dict[str, pd.DataFrame],

@@ -1,6 +1,8 @@
 """Execute the book's chapters: store their outputs (``make outputs``) or build the book (``make book``).
 
-Two jobs, one module:
+Both run the chapters on warm kernels (:mod:`sinoiran.book.warm`): each worker
+imports the scientific stack and the package once, then executes chapter after
+chapter in a kernel reset to a fresh kernel's state.
 
 * :func:`store_outputs` re-executes every chapter in parallel and writes the
   outputs into the committed notebooks, without timing metadata, so that two
@@ -8,12 +10,12 @@ Two jobs, one module:
   file untouched.
 * :func:`build_book` builds the HTML book. Jupyter Book's execution cache keys
   on a notebook's code cells only, so a changed table in ``data/`` or function
-  in ``src/`` would leave cached outputs stale. Here the cache folder is named
-  after a hash of ``data/``, ``src/`` and the lock file, so any such change
-  starts a fresh cache (every chapter re-executes), while a build with no change
-  finds every notebook cached and executes nothing. The chapters are executed
-  in parallel with jupyter-cache before the Sphinx pass, which then only reads
-  the cache.
+  in ``src/`` would leave cached outputs stale. Here each chapter has its own
+  key (:func:`chapter_key`): its code, the lock file, the package modules it can
+  run, and the bytes of the files it read when it last ran (recorded by the
+  warm kernel). A chapter is executed again only when its key changes, so a
+  change to one table re-executes only the chapters that read it; a build with
+  no change executes nothing. Sphinx then only reads the cache.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -123,28 +124,36 @@ def longest_first(paths: list[Path], seconds_file: Path) -> list[Path]:
 
 
 def store_outputs(paths: list[Path] | None = None, jobs: int | None = None) -> dict[str, float]:
-    """Execute chapters in parallel and store their outputs; raise if any failed (others are kept)."""
+    """Execute chapters on warm kernels in parallel and store their outputs; raise if any failed (others are kept).
+
+    A chapter that fails on a warm kernel is run once more on a fresh one, alone,
+    before it counts as failed; a failed chapter's file is left untouched."""
+    import nbformat
+
+    from sinoiran.book import warm
+
     paths = longest_first(paths or chapters(), PROJECT_ROOT / "_build" / ".chapter-seconds.json")
     jobs = jobs or os.cpu_count() or 1
+    result = warm.run_many(paths, jobs)
     times, failures = {}, {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(execute_notebook, str(p)): p for p in paths}
-        for future in as_completed(futures):
-            name = futures[future].name
-            try:
-                _, seconds = future.result()
-                times[name] = seconds
-                print(f"executed {name} in {seconds:.1f} s", file=sys.stderr)
-            except Exception as err:  # report every failure, not only the first
-                failures[name] = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
+    for path, run in result["runs"].items():
+        if run.error is None:
+            tmp = path.with_suffix(".ipynb.tmp")
+            nbformat.write(run.notebook, tmp)
+            os.replace(tmp, path)
+            times[path.name] = run.seconds
+            print(f"executed {path.name} in {run.seconds:.1f} s", file=sys.stderr)
+        else:
+            failures[path.name] = run.error
     for name in list(failures):
-        # Parallel kernel start-ups can race for ports: retry each failure once on its own.
         try:
             _, times[name] = execute_notebook(str(next(p for p in paths if p.name == name)))
             del failures[name]
         except Exception as err:
             failures[name] = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"
             print(f"FAILED {name}: {failures[name]} (stored outputs left unchanged)", file=sys.stderr)
+    imports = ", ".join(f"{s:.1f} s" for s in result["import_seconds"])
+    print(f"imports paid once per kernel: {imports}", file=sys.stderr)
     if failures:
         raise RuntimeError(f"{len(failures)} chapter(s) failed: {', '.join(sorted(failures))}")
     return times
@@ -153,74 +162,235 @@ def store_outputs(paths: list[Path] | None = None, jobs: int | None = None) -> d
 # --- the book ---------------------------------------------------------------------------------
 
 
-def cache_path(root: Path, key: str) -> Path:
-    """The jupyter-cache folder for a dependency key."""
-    return root / "_build" / ".jupyter_cache" / key
+#: The one jupyter-cache the book's Sphinx pass reads (a chapter's entry is replaced when it re-executes).
+CACHE_NAME = "book"
+#: Per chapter: its cache key, the files it read, its run time and when it ran.
+DEPS_FILE = Path("_build") / ".chapter-deps.json"
 
 
-def prune_caches(root: Path, keep: str, keep_last: int = 2) -> None:
-    """Remove cache folders of old keys, keeping the current one and the most recent others."""
+def cache_path(root: Path) -> Path:
+    """The jupyter-cache folder of the book."""
+    return root / "_build" / ".jupyter_cache" / CACHE_NAME
+
+
+def prune_caches(root: Path) -> None:
+    """Remove cache folders other than the book's (an older layout keyed the whole cache on data/ and src/)."""
     base = root / "_build" / ".jupyter_cache"
-    if not base.is_dir():
-        return
-    others = sorted(
-        (p for p in base.iterdir() if p.is_dir() and p.name != keep), key=lambda p: p.stat().st_mtime, reverse=True
+    if base.is_dir():
+        for old in base.iterdir():
+            if old.is_dir() and old.name != CACHE_NAME:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def chapter_modules(root: Path, path: Path) -> list[Path]:
+    """The package's source files a chapter can run: the modules its code cells import, and theirs, transitively.
+
+    Found by reading the import statements (also those inside functions), so it
+    errs on the side of more files, never fewer; every parent package's
+    ``__init__.py`` is included, since importing a module runs it."""
+    import ast
+
+    import nbformat
+
+    src = root / "src"
+
+    def files_of(module: str) -> list[Path]:
+        parts = module.split(".")
+        found = []
+        for depth in range(1, len(parts) + 1):
+            base = src.joinpath(*parts[:depth])
+            for candidate in (base / "__init__.py", base.with_suffix(".py")):
+                if candidate.is_file():
+                    found.append(candidate)
+        return found
+
+    def imported(code: str) -> set[str]:
+        try:
+            tree = ast.parse(code)
+        except SyntaxError:
+            return set()
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+                names |= {f"{node.module}.{a.name}" for a in node.names}  # "from pkg import module"
+        return {n for n in names if n == "sinoiran" or n.startswith("sinoiran.")}
+
+    notebook = nbformat.read(path, as_version=4)
+    code = "\n".join(
+        "\n".join(line for line in c.source.splitlines() if not line.lstrip().startswith(("%", "!")))
+        for c in notebook.cells
+        if c.cell_type == "code"
     )
-    for old in others[keep_last - 1 :]:
-        shutil.rmtree(old, ignore_errors=True)
+    todo = [f for name in imported(code) for f in files_of(name)]
+    seen: set[Path] = set()
+    while todo:
+        file = todo.pop()
+        if file in seen:
+            continue
+        seen.add(file)
+        todo += [f for name in imported(file.read_text()) for f in files_of(name) if f not in seen]
+    return sorted(seen)
 
 
-def execute_into_cache(root: Path, key: str, jobs: int | None = None) -> dict[str, int]:
-    """Make sure every chapter has an up-to-date cached execution under ``key``; run the missing ones in parallel."""
+def chapter_key(root: Path, path: Path, files_read: list[str]) -> str:
+    """sha256 (16 hex digits) of everything a chapter's outputs can depend on.
+
+    Its code cells (the prose does not run), the lock file, the package modules it
+    can run (:func:`chapter_modules`), the data manifest read on import, the list
+    of files in ``data/`` (a table added or removed changes every key), and the
+    bytes of each file it read when it last ran (``files_read``, relative to the
+    project or absolute)."""
+    import nbformat
+
+    digest = hashlib.sha256()
+
+    def add(label: str, payload: bytes) -> None:
+        digest.update(label.encode() + b"\0" + payload + b"\0")
+
+    notebook = nbformat.read(path, as_version=4)
+    add("code", json.dumps([c.source for c in notebook.cells if c.cell_type == "code"]).encode())
+    add("kernel", json.dumps(notebook.metadata.get("kernelspec", {}), sort_keys=True).encode())
+    add("lock", (root / "requirements.txt").read_bytes())
+    for module in chapter_modules(root, path):
+        add(str(module.relative_to(root)), module.read_bytes())
+    data = root / "data"
+    add("data listing", "\n".join(sorted(p.name for p in data.iterdir() if p.is_file())).encode())
+    if (data / "sources.toml").exists():
+        add("data/sources.toml", (data / "sources.toml").read_bytes())
+    for name in sorted(files_read):
+        add(name, _read_dependency(root, name))
+    return digest.hexdigest()[:16]
+
+
+def _read_dependency(root: Path, name: str) -> bytes:
+    """The bytes a recorded dependency stands for: a file's, or one field of a JSON file (``file::field``)."""
+    name, _, field = name.partition("::")
+    file = Path(name) if Path(name).is_absolute() else root / name
+    if not file.is_file():
+        return b"<missing>"
+    if field:
+        return json.dumps(json.loads(file.read_text()).get(field), sort_keys=True).encode()
+    return file.read_bytes()
+
+
+def _relative(root: Path, name: str) -> str:
+    name, sep, field = name.partition("::")
+    try:
+        return str(Path(name).resolve().relative_to(root.resolve())) + sep + field
+    except ValueError:
+        return name + sep + field
+
+
+def load_deps(root: Path) -> dict:
+    """The per-chapter record (``_build/.chapter-deps.json``); empty when there is none."""
+    path = root / DEPS_FILE
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def stale_chapters(root: Path, cache, deps: dict) -> dict[Path, str]:
+    """Chapters whose stored execution cannot be served, with the reason: never run, an input changed, or no
+    cached execution of their current code."""
+    stale = {}
+    for path in chapters(root):
+        record = deps.get(path.name)
+        if record is None:
+            stale[path] = "never executed"
+        elif chapter_key(root, path, record["files_read"]) != record["key"]:
+            stale[path] = "an input changed"
+        elif cache.get_cached_project_nb(str(path)) is None:
+            stale[path] = "no cached execution of this code"
+    return stale
+
+
+def execute_into_cache(root: Path, jobs: int | None = None) -> dict[str, object]:
+    """Execute the stale chapters on warm kernels, in parallel, and cache them; record what each read."""
     from jupyter_cache import get_cache
 
-    cache = get_cache(cache_path(root, key))
+    from sinoiran.book import warm
+
+    cache = get_cache(cache_path(root))
     paths = chapters(root)
     for path in paths:
         cache.add_nb_to_project(str(path))
-    stale = {Path(r.uri) for r in cache.list_project_records() if cache.get_cached_project_nb(r.uri) is None}
-    counts = {"chapters": len(paths), "executed": 0, "cached": len(paths) - len(stale), "failed": 0}
+    deps = load_deps(root)
+    stale = stale_chapters(root, cache, deps)
+    counts: dict[str, object] = {"chapters": len(paths), "executed": 0, "cached": len(paths) - len(stale), "failed": 0}
     if not stale:
         return counts
     seconds_file = root / "_build" / ".chapter-seconds.json"
     order = longest_first([p for p in paths if p in stale], seconds_file)
     timings = json.loads(seconds_file.read_text()) if seconds_file.exists() else {}
-    failures: list[Path] = []
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count() or 1) as pool:
-        futures = {pool.submit(execute_to_string, str(p)): p for p in order}
-        for future in as_completed(futures):
-            try:
-                _, text, seconds = future.result()
-            except Exception:
-                failures.append(futures[future])
-                continue
-            _cache_executed(cache, futures[future], text)
-            timings[futures[future].name] = round(seconds, 2)
-            _record_execution(root, key, futures[future].name, seconds)
-            counts["executed"] += 1
-    for path in failures:
-        # Kernels started at the same moment can race for ports; a chapter that really
-        # fails fails again when run on its own, so each failure is retried once, alone.
-        counts["retried"] = counts.get("retried", 0) + 1
-        try:
-            _, text, seconds = execute_to_string(str(path))
-        except Exception as err:
-            counts["failed"] += 1
-            raise RuntimeError(f"chapter {path.name} failed to execute: {type(err).__name__}: {err}") from None
-        _cache_executed(cache, path, text)
-        timings[path.name] = round(seconds, 2)
-        _record_execution(root, key, path.name, seconds)
-        counts["executed"] += 1
+    result = warm.run_many(order, jobs or os.cpu_count() or 1)
+    runs = result["runs"]
+    failed = [path for path, run in runs.items() if run.error is not None]
+    if failed:
+        # Kernels started at the same moment can race for ports; a chapter that really fails
+        # fails again when run on its own, in a kernel of its own.
+        counts["retried"] = len(failed)
+        again = warm.run_many(failed, 1)
+        runs.update(again["runs"])
+        result["import_seconds"] += again["import_seconds"]
+    for path, run in runs.items():
+        if run.error is not None:
+            counts["failed"] = 1
+            raise RuntimeError(f"chapter {path.name} failed to execute: {run.error}")
+    for path, run in runs.items():
+        _cache_executed(cache, path, run.notebook)
+        files_read = sorted(_relative(root, f) for f in run.files_read)
+        deps[path.name] = {
+            "key": chapter_key(root, path, files_read),
+            "files_read": files_read,
+            "seconds": round(run.seconds, 2),
+            "executed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        timings[path.name] = round(run.seconds, 2)
+    counts["executed"] = len(runs)
+    counts["executed_chapters"] = sorted(p.name for p in runs)
+    counts["import_seconds"] = [round(s, 2) for s in result["import_seconds"]]
+    counts["chapter_seconds"] = round(sum(run.seconds for run in runs.values()), 2)
     seconds_file.write_text(json.dumps(timings, indent=1, sort_keys=True))
+    (root / DEPS_FILE).write_text(json.dumps(deps, indent=1, sort_keys=True))
     return counts
 
 
-def _record_execution(root: Path, key: str, name: str, seconds: float) -> None:
-    """Note in the keyed cache how long a chapter took and when it ran (read by :func:`write_execution_record`)."""
-    record_file = cache_path(root, key) / "execution.json"
-    record = json.loads(record_file.read_text()) if record_file.exists() else {}
-    record[name] = {"seconds": round(seconds, 2), "executed_at": datetime.now(UTC).isoformat(timespec="seconds")}
-    record_file.write_text(json.dumps(record, indent=1, sort_keys=True))
+def write_execution_record(root: Path, key: str, this_build: set[str] | None = None) -> Path:
+    """``_build/execution-record.json``: the commit, the inputs' key, and every chapter's real run time.
+
+    The reproducibility report renders it at build time (a Sphinx directive, not a
+    chapter output, so stored outputs stay the same from run to run)."""
+    deps = load_deps(root)
+    chapters_run = {
+        name: {
+            "seconds": run["seconds"],
+            "executed_at": run["executed_at"],
+            "this_build": name in (this_build or set()),
+        }
+        for name, run in sorted(deps.items())
+    }
+    record = {
+        "commit": source_commit(root),
+        "inputs_key": key,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "chapters": chapters_run,
+    }
+    out = root / "_build" / "execution-record.json"
+    out.write_text(json.dumps(record, indent=1))
+    return out
+
+
+def _cache_executed(cache, path: Path, notebook) -> None:
+    """Store an executed notebook in the jupyter-cache under the project notebook's URI (replacing any entry)."""
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.main import NbArtifacts
+
+    cache.cache_notebook_bundle(
+        CacheBundleIn(notebook, str(path), artifacts=NbArtifacts([], in_folder=path.parent)),
+        check_validity=True,
+        overwrite=True,
+    )
 
 
 def source_commit(root: Path) -> str:
@@ -241,46 +411,12 @@ def source_commit(root: Path) -> str:
     return f"{commit} + uncommitted changes" if dirty else commit
 
 
-def write_execution_record(root: Path, key: str, this_build: set[str] | None = None) -> Path:
-    """``_build/execution-record.json``: the commit, the inputs' key, and every chapter's real run time.
-
-    The reproducibility report renders it at build time (a Sphinx directive, not a
-    chapter output, so stored outputs stay the same from run to run)."""
-    record_file = cache_path(root, key) / "execution.json"
-    chapters_run = json.loads(record_file.read_text()) if record_file.exists() else {}
-    record = {
-        "commit": source_commit(root),
-        "inputs_key": key,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "chapters": {
-            name: {**run, "this_build": name in (this_build or set())} for name, run in sorted(chapters_run.items())
-        },
-    }
-    out = root / "_build" / "execution-record.json"
-    out.write_text(json.dumps(record, indent=1))
-    return out
-
-
-def _cache_executed(cache, path: Path, text: str) -> None:
-    """Store an executed notebook in the jupyter-cache under the project notebook's URI."""
-    import nbformat
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.cache.main import NbArtifacts
-
-    notebook = nbformat.reads(text, as_version=4)
-    cache.cache_notebook_bundle(
-        CacheBundleIn(notebook, str(path), artifacts=NbArtifacts([], in_folder=path.parent)),
-        check_validity=True,
-        overwrite=True,
-    )
-
-
-def write_build_config(root: Path, key: str) -> Path:
-    """A copy of ``_config.yml`` that reads executions from the keyed cache (written under _build)."""
+def write_build_config(root: Path) -> Path:
+    """A copy of ``_config.yml`` that reads executions from the book's cache (written under _build)."""
     config = yaml.safe_load((root / "_config.yml").read_text())
     config.setdefault("execute", {})
     config["execute"]["execute_notebooks"] = "cache"
-    config["execute"]["cache"] = str(cache_path(root, key))
+    config["execute"]["cache"] = str(cache_path(root))
     out = root / "_build" / "_config.keyed.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(yaml.safe_dump(config, sort_keys=False))
@@ -312,13 +448,12 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     if stamp.exists() and stamp.read_text() == whole and html.exists():
         return {"key": key, "up_to_date": True}
     started = time.perf_counter()
-    before = time.time()
-    counts = execute_into_cache(root, key, jobs)
+    counts = execute_into_cache(root, jobs)
     executed_at = time.perf_counter()
-    write_execution_record(root, key, _executed_since(root, key, before))
-    config = write_build_config(root, key)
-    last_key_file = root / "_build" / ".book-key"
-    force_all = not last_key_file.exists() or last_key_file.read_text() != key or counts["executed"] > 0
+    write_execution_record(root, key, set(counts.get("executed_chapters", [])))  # type: ignore[call-overload]
+    config = write_build_config(root)
+    # Sphinx re-reads every page when a chapter was executed (pages glue numbers from other pages).
+    force_all = not html.exists() or bool(counts["executed"])
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),
         "build",
@@ -334,9 +469,8 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     if force_all:
         command.append("--all")
     subprocess.run(command, check=True, env=kernel_env())
-    last_key_file.write_text(key)
     stamp.write_text(whole)
-    prune_caches(root, key)
+    prune_caches(root)
     return {
         "key": key,
         **counts,
@@ -344,14 +478,6 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
         "execute_seconds": round(executed_at - started, 1),
         "sphinx_seconds": round(time.perf_counter() - executed_at, 1),
     }
-
-
-def _executed_since(root: Path, key: str, since: float) -> set[str]:
-    record_file = cache_path(root, key) / "execution.json"
-    if not record_file.exists():
-        return set()
-    runs = json.loads(record_file.read_text())
-    return {name for name, run in runs.items() if datetime.fromisoformat(run["executed_at"]).timestamp() >= since - 1}
 
 
 def report(counts: dict[str, object]) -> str:

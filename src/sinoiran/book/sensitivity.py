@@ -2,9 +2,10 @@
 
 Every combination is validated first (:func:`sinoiran.analysis.trends.validate`); the
 invalid ones are listed with the reason and never executed. The valid ones run
-as separate papermill executions of ``chapters/trends.ipynb``, as many at once
-as there are cores, and each run's key results are read back from the glued
-``key_results_json`` of its output notebook.
+as executions of ``chapters/trends.ipynb`` with papermill's parameters cell, on
+warm kernels (:mod:`sinoiran.book.warm`), as many at once as there are cores,
+and each run's key results are read back from the glued ``key_results_json`` of
+its output notebook.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import ast
 import itertools
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -97,16 +97,39 @@ def glued_results(output: Path) -> dict:
 def run_grid(
     runnable: list[TrendParameters], out_dir: Path, jobs: int | None = None, progress: bool = True
 ) -> pd.DataFrame:
-    """Execute every runnable combination, ``jobs`` at a time; one row of key results each."""
-    from tqdm import tqdm
+    """Execute every runnable combination on ``jobs`` warm kernels (the imports paid once per kernel, not
+    once per run); one row of key results each.
+
+    Each run is the chapter with papermill's injected parameters cell, written to
+    ``out_dir`` as executed, exactly as ``papermill`` would write it; the kernel
+    runs it in the chapter's folder."""
+    import copy
+
+    import nbformat
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from sinoiran.book import warm
 
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
+    chapter = load_notebook_node(str(CHAPTER))  # as papermill reads it (every cell has its tags)
+    inputs = {}
+    for params in runnable:
+        path = out_dir / f"{run_id(params)}.ipynb"
+        parameters = {**asdict(params), "suppliers": list(params.suppliers)}
+        nbformat.write(parameterize_notebook(copy.deepcopy(chapter), parameters), path)
+        inputs[path] = params
+    result = warm.run_many(list(inputs), jobs, cwd=CHAPTER.parent)
     rows = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(execute_one, params, str(out_dir)): params for params in runnable}
-        for future in tqdm(as_completed(futures), total=len(futures), desc="sensitivity runs", disable=not progress):
-            rows.append(future.result())
+    for path in inputs:
+        run = result["runs"][path]
+        if run.error is not None:
+            raise RuntimeError(f"sensitivity run {path.name} failed: {run.error}")
+        nbformat.write(run.notebook, path)
+        rows.append(glued_results(path))
+    if progress:
+        print(f"{len(rows)} runs; imports paid once per kernel ({len(result['import_seconds'])} kernels)")
     return pd.DataFrame(rows)
 
 
@@ -124,9 +147,12 @@ def assemble(results: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
 
 def load_results(path: Path | None = None) -> pd.DataFrame:
     """The committed results table (``results/sensitivity.csv``), with a clear error if it is missing."""
+    from sinoiran.data.tables import FILES_READ
+
     path = path or RESULTS
     if not path.exists():
         raise FileNotFoundError(f"{path}: no sensitivity results; run `make sensitivity`")
+    FILES_READ.add(str(path.resolve()))  # the chapter showing them depends on this file
     return pd.read_csv(path, dtype={"vintage": str, "skipped": str}, keep_default_na=True)
 
 

@@ -74,8 +74,29 @@ def _final_dtype(spec: TableSpec, name: str) -> str:
     }[dtype]
 
 
+#: The files read through the package's loaders since the set was last cleared, as absolute paths
+#: (a table, ``datapackage.json``, the sensitivity results). The book's runner clears it before a
+#: chapter and reads it after, so that each chapter's cache key covers the files it actually read.
+FILES_READ: set[str] = set()
+
+
 def read_package(directory: Path | None = None) -> dict:
-    """The parsed ``datapackage.json`` of a data folder."""
+    """The parsed ``datapackage.json`` of a data folder (every table's checksum: a reader depends on all)."""
+    FILES_READ.add(str((Path(directory or data_dir()) / "datapackage.json").resolve()))
+    return _read_package(directory)
+
+
+def complete_recipients(directory: Path | None = None) -> dict[str, list[str]]:
+    """Per release, the recipients whose every supplier a release holds (from ``datapackage.json``).
+
+    Recorded as a dependency on that one field (``datapackage.json::complete_recipients``), not on the
+    whole file, whose checksums change with every table."""
+    path = (Path(directory or data_dir()) / "datapackage.json").resolve()
+    FILES_READ.add(f"{path}::complete_recipients")
+    return _read_package(directory)["complete_recipients"]
+
+
+def _read_package(directory: Path | None = None) -> dict:
     directory = directory or data_dir()
     path = Path(directory) / "datapackage.json"
     if not path.exists():
@@ -102,6 +123,8 @@ def verify_checksum(directory: Path, resource: dict) -> None:
 def load_table(name: str, directory: Path | None = None) -> pd.DataFrame:
     """Load one table by name after checking its checksum and schema. Returns a copy."""
     directory = Path(directory or data_dir()).resolve()
+    if name in TABLES:
+        FILES_READ.add(str(directory / TABLES[name].path))
     return _load_cached(name, str(directory), _mtime(directory, name)).copy()
 
 
@@ -117,7 +140,7 @@ def _mtime(directory: Path, name: str) -> tuple[float, float]:
 def _load_cached(name: str, directory: str, _stamp: tuple[float, float]) -> pd.DataFrame:
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-    package = read_package(Path(directory))
+    package = _read_package(Path(directory))  # for the table's own checksum only: not a dependency on the others
     resources = {r["name"]: r for r in package["resources"]}
     if name not in resources:
         raise InputError(Path(directory) / "datapackage.json", f"no resource named {name!r}")
@@ -185,6 +208,7 @@ __all__ = [
     "events",
     "load_table",
     "read_package",
+    "complete_recipients",
     "register_deals",
     "tiv_deliveries",
 ]
