@@ -94,10 +94,9 @@ def package_modules() -> list[str]:
     """Every module of the package that a chapter may import (all but the command line and the runners)."""
     import pkgutil
 
-    import sinoiran
-
+    package = Path(__file__).resolve().parents[1]  # the sinoiran package folder
     skip = ("sinoiran.cli", "sinoiran.__main__", "sinoiran.book.runner", "sinoiran.book.warm", "sinoiran.book.pdf")
-    names = [m.name for m in pkgutil.walk_packages(sinoiran.__path__, "sinoiran.")]
+    names = [m.name for m in pkgutil.walk_packages([str(package)], "sinoiran.")]
     return sorted(n for n in names if not n.startswith(skip) and "sphinx" not in n)
 
 
