@@ -1,29 +1,40 @@
-"""Benchmark the book build against the serial reference and the floor (``make bench``).
+"""Benchmark the book build against the serial reference (``make bench``); append the figures to the history.
 
 Everything runs on a temporary copy of the project (its own package shadows the
 installed one, kernels included), side by side in one run, several times; the
 script prints the median of each measurement and the ratios the project
-targets. These machines are noisy: compare the ratios, not the seconds.
+targets, and appends one row per run to ``bench/history.csv`` (with the commit),
+so that a regression shows up as a line in a diff. These machines are noisy:
+compare the ratios, not the seconds.
 
 Measurements
-  cold      ``python -m sinoiran book`` with an empty _build (what ``make book`` runs)
+  cold      ``python -m sinoiran book`` with an empty _build (what ``make book`` runs), and its peak
+            memory: the largest sum of resident memory over the build's whole process tree
   serial    the reference: ``jupyter-book build --all`` with ``execute_notebooks: force``
+            (one fresh kernel per chapter, one chapter at a time)
   nochange  ``python -m sinoiran book`` again, nothing changed
-  datachg   ``python -m sinoiran book`` after a valid change to one data table
-  test      the test suite as ``make test`` runs it (pytest -n auto --dist loadscope)
-  floor     sum of each chapter's own execution time / cores + one Sphinx pass without execution
+  datachg   ``python -m sinoiran book`` after a valid change to one data table (events.csv), and how
+            many chapters it re-executed (only those that read the table should run)
+  test      the test suite as ``make test`` runs it
+  compute   the chapters' own computation on warm kernels, without kernel start-up and imports,
+            over the cores, plus one Sphinx pass without execution: what is left when imports are free
+  imports   the import cost of one kernel (the stack and the package), on its own
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -33,12 +44,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from workspace import change_one_table, copy_env, copy_project  # noqa: E402
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+HISTORY = ROOT / "bench" / "history.csv"
+GIB = 1024**3
 
 
-def timed(command: list[str], project: Path) -> float:
-    """Wall time of a command run in ``project``; on failure, show the end of its output and stop."""
+def timed(command: list[str], project: Path, memory: bool = False) -> tuple[float, int, str]:
+    """Wall time of a command run in ``project``, its peak tree memory (bytes; when asked) and its output.
+
+    On failure, show the end of its output and stop."""
+    import psutil
+
     started = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         command,
         cwd=project,
         env=copy_env(project),
@@ -47,10 +65,26 @@ def timed(command: list[str], project: Path) -> float:
         text=True,
         stdin=subprocess.DEVNULL,
     )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout[-6000:])
-        raise SystemExit(f"bench: command failed ({result.returncode}): {' '.join(command)}")
-    return time.perf_counter() - started
+    peak = 0
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read() if process.stdout else ""))
+    reader.start()
+    while process.poll() is None:
+        if memory:
+            try:
+                root = psutil.Process(process.pid)
+                tree = [root, *root.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+        time.sleep(0.1)
+    reader.join()
+    seconds = time.perf_counter() - started
+    text = "".join(output)
+    if process.returncode != 0:
+        sys.stderr.write(text[-6000:])
+        raise SystemExit(f"bench: command failed ({process.returncode}): {' '.join(command)}")
+    return seconds, peak, text
 
 
 def config_with(project: Path, execute: str) -> Path:
@@ -61,100 +95,122 @@ def config_with(project: Path, execute: str) -> Path:
     return path
 
 
-def chapter_seconds(project: Path) -> dict[str, float]:
-    """Each chapter's own execution time, run one at a time on copies of the notebooks."""
-    import nbformat
-    from nbclient import NotebookClient
+def build_report(output: str) -> dict:
+    """The runner's one-line JSON report (the last line of ``python -m sinoiran book``)."""
+    for line in reversed(output.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {}
 
-    toc = yaml.safe_load((project / "_toc.yml").read_text())
-    seconds = {}
-    for entry in [c["file"] for part in toc["parts"] for c in part["chapters"]]:
-        path = project / f"{entry}.ipynb"
-        if not path.exists():
-            continue
-        notebook = nbformat.read(path, as_version=4)
-        started = time.perf_counter()
-        NotebookClient(
-            notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-        ).execute()
-        seconds[path.name] = time.perf_counter() - started
-    return seconds
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=3, help="repetitions of the build measurements")
     parser.add_argument("--test-reps", type=int, default=1, help="repetitions of the test-suite measurement")
+    parser.add_argument("--no-history", action="store_true", help="do not append to bench/history.csv")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
-    results: dict[str, list[float]] = {k: [] for k in ["cold", "serial", "nochange", "datachg", "test", "floor"]}
+    keys = ["cold", "serial", "nochange", "datachg", "test", "compute", "imports", "peak_gib", "datachg_executed"]
+    results: dict[str, list[float]] = {k: [] for k in keys}
     book = [str(BIN / "python"), "-m", "sinoiran", "book"]
     with tempfile.TemporaryDirectory(prefix="sinoiran-bench-") as folder:
         project = copy_project(Path(folder) / "proj")
-        os.environ.update(copy_env(project))  # kernels started here (the floor) use the copy too
+        os.environ.update(copy_env(project))
         force, off = config_with(project, "force"), config_with(project, "off")
+        chapters = 0
         for rep in range(args.reps):
             shutil.rmtree(project / "_build", ignore_errors=True)
-            results["cold"].append(timed(book, project))
-            results["nochange"].append(timed(book, project))
+            seconds, peak, output = timed(book, project, memory=True)
+            report = build_report(output)
+            chapters = report.get("chapters", chapters)
+            results["cold"].append(seconds)
+            results["peak_gib"].append(peak / GIB)
+            results["imports"] += report.get("import_seconds", [])
+            compute = report.get("chapter_seconds", 0.0) / cores
+            results["nochange"].append(timed(book, project)[0])
             change_one_table(project)
-            results["datachg"].append(timed(book, project))
+            seconds, _, output = timed(book, project)
+            results["datachg"].append(seconds)
+            results["datachg_executed"].append(build_report(output).get("executed", -1))
             shutil.rmtree(project / "_build", ignore_errors=True)
             results["serial"].append(
-                timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project)
+                timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project)[0]
             )
-            per_chapter = chapter_seconds(project)
             shutil.rmtree(project / "_build", ignore_errors=True)
             sphinx = timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(off)], project)
-            results["floor"].append(sum(per_chapter.values()) / cores + sphinx)
-            print(
-                f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in results.items() if v), file=sys.stderr
-            )
+            results["compute"].append(compute + sphinx[0])
+            print(f"rep {rep + 1}: " + ", ".join(f"{k} {v[-1]:.2f}" for k, v in results.items() if v), file=sys.stderr)
         for rep in range(args.test_reps):
             # a fresh copy: the build measurements changed a data table on purpose
             fresh = copy_project(Path(folder) / f"tests{rep}")
-            results["test"].append(
-                timed(
-                    [
-                        str(BIN / "python"),
-                        "-m",
-                        "pytest",
-                        "-q",
-                        "-n",
-                        "auto",
-                        "--dist",
-                        "loadscope",
-                        "-p",
-                        "no:cacheprovider",
-                    ],
-                    fresh,
-                )
-            )
+            command = [str(BIN / "python"), "-m", "pytest", "-q", "-n", "auto", "--dist", "loadgroup"]
+            results["test"].append(timed([*command, "-p", "no:cacheprovider"], fresh)[0])
     median = {k: statistics.median(v) for k, v in results.items() if v}
     print(f"\nMachine: {cores} cores; medians over {args.reps} repetitions ({args.test_reps} for the test suite)\n")
-    print(f"{'measurement':<48}{'median (s)':>12}")
     labels = {
-        "cold": "(a) cold make book, empty cache",
-        "serial": "(b) reference: serial force build (--all)",
-        "nochange": "(c) rebuild, nothing changed",
-        "datachg": "(d) rebuild after changing one data table",
-        "test": "(e) make test (pytest -n auto)",
-        "floor": "    floor: chapter time / cores + Sphinx pass",
+        "cold": "(a) cold make book, empty cache (s)",
+        "serial": "(b) reference: serial force build, --all (s)",
+        "nochange": "(c) rebuild, nothing changed (s)",
+        "datachg": "(d) rebuild after changing one data table (s)",
+        "datachg_executed": f"    chapters (d) re-executed, of {chapters}",
+        "test": "(e) make test (pytest -n auto) (s)",
+        "compute": "    chapters' own computation / cores + Sphinx (s)",
+        "imports": "    imports of one kernel (s)",
+        "peak_gib": "    peak memory of (a), whole process tree (GiB)",
     }
+    print(f"{'measurement':<52}{'median':>10}")
     for key, label in labels.items():
         if key in median:
-            print(f"{label:<48}{median[key]:>12.1f}")
-    if not all(k in median for k in ("cold", "serial", "nochange", "datachg", "floor")):
-        return 0
-    print("\nratios (targets in brackets)")
-    print(
-        f"  serial / cold        {median['serial'] / median['cold']:6.2f}   [>= 1.6: cold build faster than the serial reference]"
-    )
-    print(f"  nochange / cold      {median['nochange'] / median['cold']:6.3f}   [< 0.1]")
-    print(f"  cold / floor         {median['cold'] / median['floor']:6.2f}   [<= 1.3]")
-    print(
-        f"  datachg / cold       {median['datachg'] / median['cold']:6.2f}   (a data change re-executes every chapter)"
-    )
+            print(f"{label:<52}{median[key]:>10.2f}")
+    ratios = {}
+    if all(k in median for k in ("cold", "serial", "nochange", "datachg", "compute")):
+        ratios = {
+            "serial/cold": median["serial"] / median["cold"],
+            "nochange/cold": median["nochange"] / median["cold"],
+            "cold/compute": median["cold"] / median["compute"],
+            "datachg/cold": median["datachg"] / median["cold"],
+        }
+        if "test" in median:
+            ratios["test/cold"] = median["test"] / median["cold"]
+        print("\nratios (targets in brackets)")
+        print(
+            f"  serial / cold        {ratios['serial/cold']:6.2f}   [>= 2.5: the cold build beats the serial reference]"
+        )
+        print(f"  nochange / cold      {ratios['nochange/cold']:6.3f}   [< 0.1]")
+        print(
+            f"  cold / compute       {ratios['cold/compute']:6.2f}   (what start-up, imports and scheduling still cost)"
+        )
+        print(f"  datachg / cold       {ratios['datachg/cold']:6.2f}   (one table: only the chapters that read it run)")
+        if "test" in ratios:
+            print(f"  test / cold          {ratios['test/cold']:6.2f}   [<= 3]")
+        print(f"  peak memory          {median['peak_gib']:6.2f}   [< 1.5 GiB]")
+    if not args.no_history:
+        row = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
+            "commit": commit(),
+            "cores": cores,
+            "reps": args.reps,
+            **{k: round(median[k], 2) for k in keys if k in median},
+            **{k: round(v, 2) for k, v in ratios.items()},
+        }
+        columns = ["date", "commit", "cores", "reps", *keys, "serial/cold", "nochange/cold", "cold/compute"]
+        columns += ["datachg/cold", "test/cold"]
+        new = not HISTORY.exists()
+        with HISTORY.open("a", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            if new:
+                writer.writeheader()
+            writer.writerow(row)
+        print(f"\nappended to {HISTORY.relative_to(ROOT)} (commit it with the change it measures)")
     return 0
 
 

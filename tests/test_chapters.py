@@ -239,28 +239,31 @@ def browser_pages(built_book):
     try:
         with playwright_api.sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            # One tab per width, reused from page to page; the listeners write into the current record.
+            page = browser.new_page(viewport=DESKTOP)
+            phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
+            current: dict = {}
+            page.on("console", lambda m: current["console_errors"].append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: current["console_errors"].append(str(e)))
+            page.on("requestfailed", lambda q: current["failed"].append(q.url))
+            page.on(
+                "request",
+                lambda q: (
+                    current["remote"].append(q.url)
+                    if urlparse(q.url).hostname not in {"127.0.0.1", *ALLOWED_REMOTE_HOSTS}
+                    and not q.url.startswith("data:")
+                    else None
+                ),
+            )
+            page.on(
+                "response", lambda s: current["bad_status"].append(f"{s.status} {s.url}") if s.status >= 400 else None
+            )
             for name in pages:
-                page = browser.new_page(viewport=DESKTOP)
                 record = {"console_errors": [], "failed": [], "remote": [], "bad_status": []}
-                page.on(
-                    "console", lambda m, r=record: r["console_errors"].append(m.text) if m.type == "error" else None
-                )
-                page.on("pageerror", lambda e, r=record: r["console_errors"].append(str(e)))
-                page.on("requestfailed", lambda q, r=record: r["failed"].append(q.url))
-                page.on(
-                    "request",
-                    lambda q, r=record: (
-                        r["remote"].append(q.url)
-                        if urlparse(q.url).hostname not in {"127.0.0.1", *ALLOWED_REMOTE_HOSTS}
-                        and not q.url.startswith("data:")
-                        else None
-                    ),
-                )
-                page.on(
-                    "response",
-                    lambda s, r=record: r["bad_status"].append(f"{s.status} {s.url}") if s.status >= 400 else None,
-                )
+                current.clear()
+                current.update(record)
                 page.goto(base + f"{name}.html", wait_until="networkidle")
+                record = dict(current)
                 record["broken_images"] = page.eval_on_selector_all(
                     "img", "imgs => imgs.filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
                 )
@@ -272,13 +275,10 @@ def browser_pages(built_book):
                 record["desktop_height"] = page.evaluate("document.documentElement.scrollHeight")
                 if name in SCREENSHOTS:
                     page.screenshot(path=str(shots / f"{name.replace('/', '_')}_desktop.png"))
-                page.close()
-                phone = browser.new_page(viewport=PHONE, device_scale_factor=2)
-                phone.goto(base + f"{name}.html", wait_until="networkidle")
+                phone.goto(base + f"{name}.html", wait_until="load")
                 record["phone"] = phone.evaluate(_PHONE_CHECKS)
                 if name in SCREENSHOTS:
                     phone.screenshot(path=str(shots / f"{name.replace('/', '_')}_phone.png"))
-                phone.close()
                 records[name] = record
             search = browser.new_page(viewport=DESKTOP)
             records["_search"] = {}
@@ -396,61 +396,22 @@ def test_screenshots_are_saved(browser_pages):
 
 # --- warm execution: the book's executions match the stored outputs ---------------------------------
 
-#: Output keys never compared (as in nbval): images, and what varies by run (metadata, counts).
-_NOT_COMPARED = {
-    "image/png",
-    "image/svg+xml",
-    "application/papermill.record/image/png",
-    "application/papermill.record/image/svg+xml",
-}
-
-
-def _comparable(cell, sanitize) -> list:
-    outputs = []
-    for output in cell.get("outputs", []):
-        kept = {k: v for k, v in output.items() if k not in ("metadata", "execution_count")}
-        if "data" in kept:
-            kept["data"] = {k: sanitize(v) for k, v in kept["data"].items() if k not in _NOT_COMPARED}
-        if "text" in kept:
-            kept["text"] = sanitize(kept["text"])
-        outputs.append(kept)
-    return outputs
-
 
 @pytest.mark.slow
 def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
     """The build ran every chapter on warm kernels (two kernels, chapters in turn, longest first). Each
     executed chapter equals the stored one output by output, and strict nbval checks the stored outputs
     against fresh kernels in the same run: warm and fresh executions agree."""
-    import configparser
-
     import nbformat
     from jupyter_cache import get_cache
+    from outputs import differences
 
     from sinoiran.book.runner import cache_path, chapters
 
-    config = configparser.ConfigParser()
-    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
-    patterns = [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
-
-    def sanitize(value):
-        text = "".join(value) if isinstance(value, list) else value
-        if not isinstance(text, str):
-            return value
-        for pattern, replacement in patterns:
-            text = pattern.sub(replacement, text)
-        return text
-
     cache = get_cache(cache_path(built_project))
-    compared = 0
     for path in chapters(built_project):
         record = cache.get_cached_project_nb(str(path))
         assert record is not None, f"{path.name}: not in the build's cache"
         warm = cache.get_cache_bundle(record.pk).nb
         stored = nbformat.read(ROOT / "chapters" / path.name, as_version=4)
-        assert len(warm.cells) == len(stored.cells)
-        for index, (ran, kept) in enumerate(zip(warm.cells, stored.cells, strict=True)):
-            if kept.cell_type == "code":
-                assert _comparable(ran, sanitize) == _comparable(kept, sanitize), f"{path.name}, cell {index}"
-                compared += 1
-    assert compared > 50
+        assert differences(warm, stored) == [], path.name

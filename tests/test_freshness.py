@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from workspace import change_one_table, copy_env, copy_project
+from workspace import change_one_table, copy_env
 
 pytestmark = pytest.mark.slow  # every test here builds the book
 
@@ -27,11 +27,13 @@ def build(project: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("fresh") / "proj")
-    first = build(project)
-    assert first["executed"] == first["chapters"] and first["cached"] == 0
-    return project
+def project(built_project) -> Path:
+    """The project the browser and PDF tests built (they run first, in the same worker): no second cold build.
+
+    Its first build executed every chapter; the tests below change it in turn."""
+    deps = json.loads((built_project / "_build" / ".chapter-deps.json").read_text())
+    assert len(deps) == len(list((built_project / "chapters").glob("*.ipynb")))
+    return built_project
 
 
 def test_a_build_with_no_change_executes_nothing(project):
