@@ -48,7 +48,7 @@ pdf: $(STAMP)
 # Unit tests, data checks, strict nbval on every chapter, the book build, staleness
 # and browser checks; spread over the cores (one worker per notebook or module).
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # The unit tests only: everything not marked `slow` (see pyproject.toml), one process.
 test-fast: $(STAMP)

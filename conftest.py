@@ -10,8 +10,6 @@ Two adjustments to nbval, both narrow:
   so the same rule is extended to that key. What a figure *shows* stays under test:
   :func:`sinoiran.book.glue_figure` glues the figure's content (data, labels,
   legend) as text beside it, and nbval compares that strictly.
-* **Tests are grouped for xdist.** One group per file, and one for the
-  modules that share the built book (see :data:`BOOK_MODULES`).
 * **Kernel start-up survives a busy machine.** A kernel that fails to start
   (a port taken between choosing and binding it, or a slow start under load)
   is started again, up to three times, instead of failing every cell of the
@@ -50,21 +48,7 @@ class _RetryingKernel(nbval.plugin.RunningKernel):
 nbval.plugin.RunningKernel = _RetryingKernel
 
 
-#: Test modules that share one build of the book (the session fixture ``built_project``): they must run
-#: in the same xdist worker, so that the book is built once for the browser, PDF, warm-execution and
-#: freshness tests.
-BOOK_MODULES = ("tests/test_chapters.py", "tests/test_freshness.py")
-
-
-def pytest_collection_modifyitems(config, items):
-    import pytest
-
-    root = config.rootpath
-    for item in items:
-        # ``make test`` distributes by group (--dist loadgroup): one group per file (a notebook's
-        # cells stay together, in order, as nbval needs), and one for the modules sharing the book.
-        path = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else str(item.path)
-        item.add_marker(pytest.mark.xdist_group("book" if path in BOOK_MODULES else path))
+def pytest_collection_modifyitems(items):
     for item in items:
         notebook = item.parent
         skip = getattr(notebook, "skip_compare", None)

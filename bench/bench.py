@@ -152,7 +152,7 @@ def main() -> int:
         for rep in range(args.test_reps):
             # a fresh copy: the build measurements changed a data table on purpose
             fresh = copy_project(Path(folder) / f"tests{rep}")
-            command = [str(BIN / "python"), "-m", "pytest", "-q", "-n", "auto", "--dist", "loadgroup"]
+            command = [str(BIN / "python"), "-m", "pytest", "-q", "-n", "auto", "--dist", "loadscope"]
             results["test"].append(timed([*command, "-p", "no:cacheprovider"], fresh)[0])
     median = {k: statistics.median(v) for k, v in results.items() if v}
     print(f"\nMachine: {cores} cores; medians over {args.reps} repetitions ({args.test_reps} for the test suite)\n")
