@@ -37,10 +37,11 @@ def test_a_warm_kernel_resets_what_a_chapter_changed(tmp_path):
     )
     check = _notebook(
         second_dir / "check.ipynb",
-        "import os, json, warnings, matplotlib, pandas as pd\n"
+        "import gc, os, json, warnings, matplotlib, pandas as pd\n"
         "print(json.dumps({'leftover': 'leftover' in globals(), 'rows': pd.get_option('display.max_rows'),"
         " 'linewidth': matplotlib.rcParams['lines.linewidth'], 'cwd': os.getcwd(),"
-        " 'ignored': any(f[0] == 'ignore' and f[2] is Warning for f in warnings.filters)}))",
+        " 'ignored': any(f[0] == 'ignore' and f[2] is Warning for f in warnings.filters),"
+        " 'collect': type(gc.collect).__name__}))",
         "warnings.simplefilter('default'); warnings.warn('shown once per place', UserWarning)",
     )
 
@@ -61,6 +62,7 @@ def test_a_warm_kernel_resets_what_a_chapter_changed(tmp_path):
     assert state == json.loads(fresh.cells[0].outputs[0]["text"])
     assert state["leftover"] is False and state["rows"] == 60 and state["linewidth"] == 1.5
     assert state["cwd"] == str(second_dir.resolve())
+    assert state["collect"] == "builtin_function_or_method"  # the reset's shortcut is undone
     assert second.notebook.cells[0].execution_count == 1  # counts start again
     # A warning a fresh kernel would show is shown again, although the same code showed it before.
     assert any(o.get("name") == "stderr" for o in second.notebook.cells[1].outputs)

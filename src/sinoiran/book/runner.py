@@ -20,6 +20,7 @@ chapter in a kernel reset to a fresh kernel's state.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -188,8 +189,6 @@ def chapter_modules(root: Path, path: Path) -> list[Path]:
     Found by reading the import statements (also those inside functions), so it
     errs on the side of more files, never fewer; every parent package's
     ``__init__.py`` is included, since importing a module runs it."""
-    import ast
-
     import nbformat
 
     src = root / "src"
@@ -204,19 +203,8 @@ def chapter_modules(root: Path, path: Path) -> list[Path]:
                     found.append(candidate)
         return found
 
-    def imported(code: str) -> set[str]:
-        try:
-            tree = ast.parse(code)
-        except SyntaxError:
-            return set()
-        names: set[str] = set()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-                names |= {f"{node.module}.{a.name}" for a in node.names}  # "from pkg import module"
-        return {n for n in names if n == "sinoiran" or n.startswith("sinoiran.")}
+    def imported(code: str) -> frozenset[str]:
+        return _package_imports(code)
 
     notebook = nbformat.read(path, as_version=4)
     code = "\n".join(
@@ -231,8 +219,35 @@ def chapter_modules(root: Path, path: Path) -> list[Path]:
         if file in seen:
             continue
         seen.add(file)
-        todo += [f for name in imported(file.read_text()) for f in files_of(name) if f not in seen]
+        stat = file.stat()
+        names = _module_imports(str(file), stat.st_mtime_ns, stat.st_size)
+        todo += [f for name in names for f in files_of(name) if f not in seen]
     return sorted(seen)
+
+
+def _package_imports(code: str) -> frozenset[str]:
+    """The ``sinoiran`` modules a piece of code imports (also inside functions; "from pkg import x" counts
+    both ``pkg`` and ``pkg.x``, which may be a module)."""
+    import ast
+
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return frozenset()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{a.name}" for a in node.names}
+    return frozenset(n for n in names if n == "sinoiran" or n.startswith("sinoiran."))
+
+
+@functools.lru_cache(maxsize=512)
+def _module_imports(path: str, mtime_ns: int, size: int) -> frozenset[str]:
+    """:func:`_package_imports` of a source file, parsed once per version of the file (keyed by mtime and size)."""
+    return _package_imports(Path(path).read_text())
 
 
 def chapter_key(root: Path, path: Path, files_read: list[str]) -> str:
