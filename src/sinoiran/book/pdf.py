@@ -13,8 +13,6 @@ replaces a good PDF.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from sinoiran.base.errors import InputError
@@ -46,20 +44,7 @@ def build_pdf(root: Path = PROJECT_ROOT, chromium: Path = CHROMIUM) -> Path:
 
 def build_single_page(root: Path) -> Path:
     """Sphinx's ``singlehtml`` build of the book from the same execution cache (warnings as errors)."""
-    config = runner.write_build_config(root)
-    command = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(root),
-        "--builder",
-        "singlehtml",
-        "-W",
-        "-n",
-        "--keep-going",
-        "--config",
-        str(config),
-    ]
-    subprocess.run(command, check=True, env=runner.kernel_env())
+    runner.run_sphinx(root, runner.write_build_config(root), builder="singlehtml")
     return root / "_build" / "singlehtml" / "index.html"
 
 

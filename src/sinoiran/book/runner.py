@@ -438,6 +438,21 @@ def write_build_config(root: Path) -> Path:
     return out
 
 
+def run_sphinx(
+    root: Path, config: Path, builder: str = "html", output: Path | None = None, everything: bool = False
+) -> None:
+    """Jupyter Book's Sphinx pass over the cached executions: warnings as errors (``-W -n --keep-going``).
+
+    ``builder`` is ``html`` for the book, ``singlehtml`` for the PDF; ``everything`` re-reads every page."""
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", builder]
+    command += ["-W", "-n", "--keep-going", "--config", str(config)]
+    if output is not None:
+        command += ["--path-output", str(output)]
+    if everything:
+        command.append("--all")
+    subprocess.run(command, check=True, env=kernel_env())
+
+
 def book_sources(root: Path) -> tuple[str, ...]:
     """Every file the HTML depends on besides data/, src/ and the lock: config, toc, pages, chapters, bibliography."""
     toc = yaml.safe_load((root / "_toc.yml").read_text())
@@ -469,21 +484,7 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     config = write_build_config(root)
     # Sphinx re-reads every page when a chapter was executed (pages glue numbers from other pages).
     force_all = not html.exists() or bool(counts["executed"])
-    command = [
-        str(Path(sys.executable).parent / "jupyter-book"),
-        "build",
-        str(root),
-        "-W",
-        "-n",
-        "--keep-going",
-        "--config",
-        str(config),
-    ]
-    if output is not None:
-        command += ["--path-output", str(output)]
-    if force_all:
-        command.append("--all")
-    subprocess.run(command, check=True, env=kernel_env())
+    run_sphinx(root, config, output=output, everything=force_all)
     stamp.write_text(whole)
     prune_caches(root)
     return {
