@@ -174,11 +174,6 @@ def figure_content(figure) -> str:
     return pd.DataFrame(rows, columns=["where", "element", "label", "values"]).to_csv(index=False).strip()
 
 
-def rounded(frame: pd.DataFrame, decimals: int) -> pd.DataFrame:
-    """``frame`` with its float columns rounded to ``decimals`` for display, by the policy's tie-safe rounding."""
-    return stored_frame(frame, Precision(decimals))
-
-
 def glue_claims(ledger, claim_ids: list[str]) -> None:
     """Glue each claim's verdict summary as ``v_<ID with underscores>`` for the prose."""
     for claim_id in claim_ids:
