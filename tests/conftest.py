@@ -11,6 +11,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Fixtures cut from real exports, bytes unchanged (their origin in ``fixtures/real/SOURCES.toml``).
+REAL = FIXTURES / "real"
 SHARED_SOURCES = ROOT.parent / "shared" / "sources"
 
 needs_sources = pytest.mark.skipif(
@@ -21,8 +23,20 @@ needs_sources = pytest.mark.skipif(
 
 @pytest.fixture
 def fixture_path():
-    """Path of a hand-made fixture file by name."""
+    """Path of a fixture file by name."""
     return lambda name: FIXTURES / name
+
+
+@pytest.fixture
+def real():
+    """Path of a fixture cut from a real export, by name."""
+
+    def path(name: str) -> Path:
+        found = REAL / name
+        assert found.exists(), f"no real fixture {name}; see {REAL / 'SOURCES.toml'}"
+        return found
+
+    return path
 
 
 @pytest.fixture

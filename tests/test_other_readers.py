@@ -1,47 +1,47 @@
-"""Registers, the 2026 mirror and IMF DOTS workbooks, on hand-made fixtures."""
+"""Registers, the 2026 mirror and IMF DOTS workbooks (the SIPRI files cut from real exports, bytes unchanged)."""
 
 from __future__ import annotations
 
 from sinoiran.readers import imf, mirror, registers
 
 
-def test_register_2013_layout_filters_before_parsing(fixture_path):
-    # The Turkey->Nigeria row has a damaged delivery range; it is outside the subset.
-    reg = registers.read_register(fixture_path("register_2013.csv"), "2013", recipient="Iran")
-    assert reg.layout == "2013"
+def test_register_2013_layout_filters_before_parsing(real):
+    # The Turkey->Nigeria row has a damaged delivery range ('194 - 2008'); it is outside the subset.
+    reg = registers.read_register(real("register_2013.csv"), "2013", recipient="Iran")
+    assert reg.layout == "2013" and len(reg.deals) == 7
     deals = reg.deals.set_index("designation")
-    assert list(deals.index) == ["C-802/CSS-N-8", "C-704"]
     c802 = deals.loc["C-802/CSS-N-8"]
     assert (c802.delivery_first, c802.delivery_last, c802.number_delivered) == (1994, 2012, 380)
     assert c802.delivery_years == "" and c802.delivered_scope == "all"
     assert bool(deals.loc["C-704"].order_year_uncertain)
     assert "comment" not in " ".join(reg.deals.columns).lower()
+    assert "Nigeria" in reg.recipients_seen  # named in the file, though not parsed
 
 
-def test_register_2024_layout_flags_and_tiv(fixture_path):
-    reg = registers.read_register(fixture_path("register_2024.csv"), "2024", recipient="Iran")
+def test_register_2024_windows_1252_and_a_record_broken_over_two_lines(real):
+    reg = registers.read_register(real("register_2024.csv"), "2024")
+    assert reg.layout == "2024" and reg.rejoined == (8,)
     deals = reg.deals.set_index("designation")
-    assert reg.layout == "2024"
-    assert deals.loc["Tor-M1"].tiv_delivered == 362.5
-    assert deals.loc["QW-11"].delivery_years == "2006;2007;2008"
-    assert bool(deals.loc["QW-11"].order_year_uncertain) and not bool(deals.loc["QW-11"].number_ordered_uncertain)
-    assert bool(deals.loc["QW-11"].number_delivered_uncertain)
+    assert deals.loc["9M338"].tiv_delivered == 187.5 and deals.loc["9M338"].delivery_years == "2006;2007"
+    assert bool(deals.loc["JY-14"].order_year_uncertain) and bool(deals.loc["JY-14"].number_delivered_uncertain)
+    # The BTR-3 record is broken by a line end inside its comment; joined, its TIV columns are read.
+    assert (deals.loc["BTR-3"].tiv_per_unit, deals.loc["BTR-3"].tiv_delivered) == (0.25, 3.25)
+    assert "ship engine" in deals.index  # the line with Windows-1252 bytes ('Wärtsilä') is read
 
 
-def test_register_2026_layout_records_scope(fixture_path):
-    reg = registers.read_register(fixture_path("register_2026.csv"), "2026", recipient="Iran")
+def test_register_2026_layout_records_scope(real):
+    reg = registers.read_register(real("register_2026_china.csv"), "2026", recipient="Iran")
     assert reg.layout == "2026" and reg.generated.year == 2026
-    (deal,) = reg.deals.itertuples()
-    assert (deal.designation, deal.number_delivered, deal.delivered_scope) == ("C-802", 260, "2000-2025")
-    assert (deal.tiv_total_order, deal.tiv_delivered) == (342, 234)
+    deals = reg.deals.set_index("designation")
+    assert (deals.loc["C-802"].number_delivered, deals.loc["C-802"].delivered_scope) == (260, "2000-2025")
+    assert (deals.loc["C-802"].tiv_total_order, deals.loc["C-802"].tiv_delivered) == (342, 234)
 
 
-def test_mirror_items_and_yearly_sums(fixture_path):
-    items = mirror.read_mirror(fixture_path("mirror.json"))
-    assert len(items) == 5
-    yearly = mirror.yearly_tiv(items, "2026-mirror")
-    china_iran = yearly[(yearly.supplier == "China") & (yearly.recipient == "Iran")].set_index("year").tiv
-    assert china_iran.to_dict() == {2005: 28.5, 2006: 3.0}
+def test_mirror_items_and_yearly_sums(real):
+    items = mirror.read_mirror(real("mirror_2026.json"))
+    yearly = mirror.yearly_tiv(items, "2026-mirror").set_index(["supplier", "recipient", "year"]).tiv
+    assert yearly[("China", "Iran", 2005)] == 38.0  # SOURCE.md's key value for the 2026 file
+    assert yearly[("Russia", "Iran", 2006)] == 368.85
 
 
 def test_dots_workbook_values_and_estimate_flag(dots_workbook):

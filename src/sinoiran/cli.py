@@ -1,8 +1,9 @@
 """Command line: ``python -m sinoiran ...``.
 
-    python -m sinoiran ingest [KIND] FILE [--vintage LABEL] --output OUT.csv [--totals T.csv] [--deliveries D.csv]
+    python -m sinoiran ingest [KIND] FILE --output OUT.csv [--vintage LABEL] [--recipients A,B] [--suppliers A,B]
+                              [--totals T.csv] [--deliveries D.csv]
     python -m sinoiran data build [--sources DIR] [--output DIR]
-    python -m sinoiran data add FILE --vintage LABEL [--recipients A,B] [--sources DIR]
+    python -m sinoiran data add FILE [--vintage LABEL] [--recipients A,B] [--suppliers A,B]
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
@@ -19,13 +20,9 @@ import os
 import sys
 from pathlib import Path
 
-from sinoiran.base.errors import InputError
+from sinoiran.base.errors import InputError, UsageError
 
 DEFAULT_SOURCES = Path("..") / "shared" / "sources"
-
-
-#: The export formats ``ingest`` reads (see :mod:`sinoiran.readers.detect`).
-INGEST_KINDS = ("sipri-tiv", "sipri-register", "sipri-transfers", "mirror-json", "imf-dots")
 
 
 def _output_path(value: str | None, option: str = "--output") -> Path | None:
@@ -53,106 +50,66 @@ def _write(frame, path: Path) -> None:
         raise InputError(path, f"cannot write: {error.strerror or error}") from None
 
 
+def _names(value: str | None) -> list[str] | None:
+    """Names given as "A, B" on the command line (None if not given)."""
+    return [n.strip() for n in value.split(",") if n.strip()] if value else None
+
+
 def _ingest(args: argparse.Namespace) -> int:
-    from sinoiran.readers import detect
+    from sinoiran.base.names import resolve_all
+    from sinoiran.readers import formats, registers
 
     if len(args.target) == 2:
         kind, file = args.target
-        if kind not in INGEST_KINDS:
-            raise InputError(Path(kind), f"unknown export kind; choose one of {', '.join(INGEST_KINDS)}")
+        if kind not in formats.FORMATS:
+            raise UsageError(f"unknown export kind {kind!r}; choose one of {', '.join(formats.FORMATS)}")
     elif len(args.target) == 1:
-        file = args.target[0]
-        kind = detect.detect(file).format
+        file, kind = args.target[0], None
     else:
-        raise InputError(
-            Path(args.target[-1]), "give a file, or a kind and a file (python -m sinoiran ingest [KIND] FILE)"
-        )
+        raise UsageError("give a file, or a kind and a file (python -m sinoiran ingest [KIND] FILE)")
+    path = Path(file)
     output = _output_path(args.output)
     assert output is not None  # --output is required by the parser
     totals = _output_path(args.totals, "--totals")
     deliveries = _output_path(args.deliveries, "--deliveries")
-    handler = {
-        "sipri-tiv": _ingest_tiv,
-        "sipri-register": _ingest_register,
-        "sipri-transfers": _ingest_transfers,
-        "mirror-json": _ingest_mirror,
-        "imf-dots": _ingest_dots,
-    }[kind]
-    handler(Path(file), args.vintage, output, totals=totals, deliveries=deliveries, recipients=args.recipients)
+    kind = kind or formats.detect(path).format
+    wanted_recipients, wanted_suppliers = _names(args.recipients), _names(args.suppliers)
+    prefilter = None
+    if wanted_recipients and kind == "sipri-register":  # other recipients' rows are left unread
+        held = registers.recipient_names(path)
+        prefilter = frozenset(resolve_all(wanted_recipients, held, what="recipient", where=f"in {path.name}"))
+    export = formats.read(path, kind, recipients=prefilter)
+    fmt = formats.FORMATS[export.format]
+    label = args.vintage
+    guess = export.release
+    if label is None and guess is not None:
+        label = guess.label
+    if label is None and fmt.main in ("deliveries", "deals"):
+        raise InputError(path, "prints no generation date and holds no dated rows: pass --vintage LABEL")
+    frame = export.frames[fmt.main]
+    for role, wanted in (("recipient", wanted_recipients), ("supplier", wanted_suppliers)):
+        if not wanted or role not in frame:
+            continue
+        names = resolve_all(wanted, export.names(role), what=role, where=f"in {path.name}")
+        frame = frame[frame[role].isin(names)]
+        if frame.empty:
+            raise InputError(path, f"no rows left after keeping {role}s {', '.join(names)}")
+    if fmt.main in ("deliveries", "deals"):
+        frame = frame.copy()
+        frame.insert(0, "vintage", label)
+    _write(frame.reset_index(drop=True), output)
+    if totals is not None and "totals" in export.frames:
+        _write(
+            export.frames["totals"].assign(vintage=label)[["vintage", "country", "orientation", "year", "tiv"]], totals
+        )
+    if deliveries is not None and "rows" in export.frames:
+        _write(export.frames["rows"], deliveries)
+    release = f"; release {label}" + (f" ({guess.reason})" if guess and args.vintage is None else "") if label else ""
+    extra = "".join(f"; {note}" for note in export.notes)
+    print(
+        f"{path} [{export.format}]: {export.described}{release}{extra}; {len(frame)} rows -> {output}", file=sys.stderr
+    )
     return 0
-
-
-def _ingest_tiv(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
-    import pandas as pd
-
-    from sinoiran.readers import sipri_tiv
-
-    tables = sipri_tiv.read_tiv_tables(file)
-    tidy = sipri_tiv.tidy_all(tables, vintage)
-    _write(tidy, output)
-    if extra.get("totals"):
-        totals = pd.concat([t.totals for t in tables], ignore_index=True)
-        totals.insert(0, "vintage", vintage or tables[0].default_vintage)
-        _write(totals, extra["totals"])  # type: ignore[arg-type]
-    described = "; ".join(f"{t.orientation} table for {t.country}, generated {t.generated:%d %b %Y}" for t in tables)
-    print(
-        f"{file}: {described}; {len(tidy)} delivered cells ({int((tidy['tiv'] == 0).sum())} below 0.5 million TIV)"
-        f" -> {output}",
-        file=sys.stderr,
-    )
-
-
-def _ingest_register(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
-    from sinoiran.readers import registers
-    from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
-
-    if vintage is None:
-        rows, _ = read_csv_rows(file)
-        generated = parse_generated("\n".join(",".join(r) for r in rows[:30]))
-        if generated is None:
-            raise InputError(file, "the register prints no generation date: pass --vintage LABEL (the release year)")
-        vintage = str(generated.year)
-    keep = extra.get("recipients")
-    wanted = frozenset(n.strip() for n in str(keep).split(",") if n.strip()) if keep else None
-    register = registers.read_register(file, vintage, recipients=wanted)
-    _write(register.deals, output)
-    print(
-        f"{file}: trade register ({register.layout} layout), {len(register.deals)} deals -> {output}", file=sys.stderr
-    )
-
-
-def _ingest_transfers(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
-    from sinoiran.readers import transfers
-
-    parsed = transfers.read_transfers(file)
-    tidy = transfers.tidy(parsed, vintage)
-    _write(tidy, output)
-    if extra.get("deliveries"):
-        _write(parsed.deliveries, extra["deliveries"])  # type: ignore[arg-type]
-    estimated = int(transfers.any_estimate(parsed.deliveries).sum())
-    print(
-        f"{file}: transfers export ({parsed.scope}), generated {parsed.generated:%d %b %Y}; "
-        f"{len(parsed.deliveries)} deliveries ({estimated} with an estimate flag) in {len(tidy)} supplier-recipient-year"
-        f" cells; {parsed.undelivered} orders without a delivery left out -> {output}",
-        file=sys.stderr,
-    )
-
-
-def _ingest_mirror(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
-    from sinoiran.readers import mirror
-
-    items = mirror.read_mirror(file)
-    tidy = mirror.yearly_tiv(items, vintage or "mirror")
-    _write(tidy, output)
-    print(f"{file}: derived per-delivery mirror (not a SIPRI export); {len(tidy)} cells -> {output}", file=sys.stderr)
-
-
-def _ingest_dots(file: Path, vintage: str | None, output: Path, **extra: object) -> None:
-    from sinoiran.readers import imf
-
-    trade = imf.read_dots_workbook(file)
-    _write(trade, output)
-    print(f"{file}: IMF DOTS workbook; {len(trade)} values (US$ million) -> {output}", file=sys.stderr)
 
 
 def _data_build(args: argparse.Namespace) -> int:
@@ -173,22 +130,16 @@ def _data_build(args: argparse.Namespace) -> int:
 
 
 def _data_add(args: argparse.Namespace) -> int:
-    from sinoiran.base.paths import PROJECT_ROOT, data_dir
-    from sinoiran.data.build import add_export
-
-    sources = Path(args.sources) if args.sources else PROJECT_ROOT / DEFAULT_SOURCES
-    output = Path(args.output) if args.output else data_dir()
-
-    def names(value: str | None) -> list[str] | None:
-        return [n.strip() for n in value.split(",") if n.strip()] if value else None
+    from sinoiran.base.paths import data_dir
+    from sinoiran.data.add import add_export
 
     for line in add_export(
         args.file,
         args.vintage,
-        sources_dir=sources,
-        out_dir=output,
-        recipients=names(args.recipients),
-        suppliers=names(args.suppliers),
+        out_dir=Path(args.output) if args.output else data_dir(),
+        recipients=_names(args.recipients),
+        suppliers=_names(args.suppliers),
+        accept_label=args.accept_label,
     ):
         print(line)
     return 0
@@ -229,7 +180,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
-    runnable, skipped = sensitivity.plan(grid, tiv, tables.complete_recipients())
+    runnable, skipped = sensitivity.plan(grid, tiv)
     print(
         f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
         file=sys.stderr,
@@ -273,20 +224,27 @@ def parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest",
         help="turn a raw export into a tidy CSV (the format is detected from the file, or named first)",
-        description="python -m sinoiran ingest [KIND] FILE --output OUT.csv; KIND is one of "
-        + ", ".join(INGEST_KINDS)
-        + " and is detected from the file's own header when left out.",
+        description="python -m sinoiran ingest [KIND] FILE --output OUT.csv; KIND is one of the formats of "
+        "sinoiran.readers.formats and is detected from the file's own header when left out.",
     )
     ingest.add_argument("target", nargs="+", metavar="[KIND] FILE", help="the export file, optionally after its kind")
-    ingest.add_argument("--vintage", help="label for the release (default: the year the export was generated)")
+    ingest.add_argument(
+        "--vintage",
+        "--release",
+        dest="vintage",
+        help="label for the SIPRI release (default: suggested from the file's date and last year with data)",
+    )
     ingest.add_argument("--output", required=True, help="tidy CSV to write")
     ingest.add_argument("--totals", help="TIV tables: also write SIPRI's Total rows to this CSV")
     ingest.add_argument(
         "--deliveries", help="transfers exports: also write one row per delivery, with SIPRI's estimate flags"
     )
     ingest.add_argument(
-        "--recipients", help="registers: keep only these recipients' deals (comma-separated); other rows are not read"
+        "--recipients",
+        help="keep only these recipients (comma-separated; 'USA', 'Turkiye', 'UAE' work); a register's other rows are "
+        "not read",
     )
+    ingest.add_argument("--suppliers", help="keep only these suppliers (comma-separated)")
     ingest.set_defaults(func=_ingest)
 
     data = commands.add_parser("data", help="build or check the tables in data/")
@@ -296,13 +254,24 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--output", help="folder to write (default: the project's data/)")
     build.set_defaults(func=_data_build)
     add = actions.add_parser(
-        "add", help="register a raw export in data/sources.toml and rebuild data/ (all or nothing)"
+        "add",
+        help="add a SIPRI export you downloaded to data/ (kept in data/added/, merged all or nothing; "
+        "works in a plain clone)",
     )
     add.add_argument("file", help="the export (a SIPRI TIV table, transfers export or register)")
-    add.add_argument("--vintage", required=True, help="the release it belongs to, e.g. 2025 (a new label is added)")
-    add.add_argument("--sources", help=f"folder of raw exports (default: {DEFAULT_SOURCES}); the file is copied there")
-    add.add_argument("--output", help="data folder to rebuild (default: the project's data/)")
-    add.add_argument("--recipients", help="keep only these recipients' rows (comma-separated); needed for transfers")
+    add.add_argument(
+        "--vintage",
+        "--release",
+        dest="vintage",
+        help="the SIPRI release it belongs to (default: read from the file's date and last year with data)",
+    )
+    add.add_argument(
+        "--accept-label", action="store_true", help="keep a --vintage label that contradicts what the file says"
+    )
+    add.add_argument("--output", help="data folder to add to (default: the project's data/)")
+    add.add_argument(
+        "--recipients", help="keep only these recipients' rows (comma-separated; 'USA', 'Turkiye', 'UAE' work)"
+    )
     add.add_argument("--suppliers", help="keep only these suppliers' rows (comma-separated)")
     add.set_defaults(func=_data_add)
     check = actions.add_parser("check", help="verify every table's checksum and schema")
@@ -335,10 +304,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except InputError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
-    except ValueError as err:  # unknown vintage and other argument-level errors
+    except (InputError, UsageError) as err:  # bad input or a bad argument: one line, no traceback
         print(f"error: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head`: not an error of ours

@@ -30,3 +30,11 @@ class InputError(ValueError):
         if row is not None:
             where.append(f"row {row}")
         super().__init__(f"{', '.join(where)}: {message}")
+
+
+class UsageError(ValueError):
+    """A value a user gave (a name, a release label, a parameter) that cannot be used: one line, no file.
+
+    The command line and the chapters show the message alone, as they do an
+    :class:`InputError`; any other exception is a bug and keeps its traceback.
+    """

@@ -8,6 +8,7 @@ from pathlib import Path
 from sinoiran.base.errors import InputError
 
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 def parse_number(path: Path, cell: str, column: str, row: int, *, whole: bool = False) -> float | None:
@@ -21,10 +22,9 @@ def parse_number(path: Path, cell: str, column: str, row: int, *, whole: bool = 
         return None
     if _THOUSANDS.match(text):
         text = text.replace(",", "")
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputError(path, f"not a number: {cell!r}", column=column, row=row) from None
+    if not _DECIMAL.match(text):  # also keeps out 'nan', 'inf' and '1e5', which float() would take
+        raise InputError(path, f"not a number: {cell!r}", column=column, row=row)
+    value = float(text)
     if value < 0:
         raise InputError(path, f"negative value {cell!r}", column=column, row=row)
     if whole and value != int(value):

@@ -32,7 +32,7 @@ def read_mirror(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise InputError(path, "file not found")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     if not text.strip():
         raise InputError(path, "file is empty")
     try:
@@ -41,6 +41,13 @@ def read_mirror(path: str | Path) -> pd.DataFrame:
         raise InputError(path, f"not valid JSON ({err.msg})", row=err.lineno) from None
     if not isinstance(data, dict):
         raise InputError(path, "expected an object keyed by supplier")
+    if _is_deal_list(data):
+        raise InputError(
+            path,
+            "a JSON deal list of SIPRI data (SIPRI's two-letter category codes such as 'AC', and deals under an empty "
+            "year): the 2018 globalArmsTransfers file, which lists each deal once under one year with its whole TIV; "
+            "its yearly sums are not deliveries per year, so it is not read",
+        )
     records = []
     for supplier, by_year in data.items():
         for year, by_recipient in by_year.items():
@@ -74,6 +81,28 @@ def read_mirror(path: str | Path) -> pd.DataFrame:
     items = pd.DataFrame.from_records(records, columns=ITEM_COLUMNS)
     items["number"] = items["number"].astype("Int64")
     return items.sort_values(["supplier", "recipient", "year", "designation"], kind="stable").reset_index(drop=True)
+
+
+def _is_deal_list(data: dict) -> bool:
+    """True for the 2018 layout of the mirror: items carry category codes ('AC', 'MI') instead of descriptions,
+    and some deals sit under an empty year key."""
+    import re
+
+    codes = total = 0
+    for by_year in list(data.values())[:40]:
+        if not isinstance(by_year, dict):
+            return False
+        if "" in by_year:
+            return True
+        for by_recipient in list(by_year.values())[:5]:
+            if not isinstance(by_recipient, dict):
+                return False
+            for items in by_recipient.values():
+                for item in items[:3] if isinstance(items, list) else []:
+                    if isinstance(item, list) and len(item) == 4:
+                        total += 1
+                        codes += bool(re.fullmatch(r"[A-Z]{2}", str(item[2])))
+    return total > 0 and codes / total > 0.5
 
 
 def yearly_tiv(items: pd.DataFrame, vintage: str) -> pd.DataFrame:

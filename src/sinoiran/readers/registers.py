@@ -11,6 +11,10 @@
   ``delivered_scope`` is "unstated" for an export saved without its preamble).
 
 Every layout is recognised from its header row, with or without the preamble.
+Real registers also come with Windows-1252 bytes, CR-only line ends, and
+records broken over two lines by a line end inside a comment (the 2024 file
+has one); a short row whose next line completes it to the header's width is
+joined back (:func:`_rejoin`), anything else short is refused.
 
 The tidy output keeps figures, designations and SIPRI's short weapon
 descriptions; SIPRI's free-text comments are not carried over.
@@ -28,7 +32,8 @@ import pandas as pd
 from sinoiran.base.errors import InputError
 from sinoiran.base.names import canonical_country
 from sinoiran.readers.cells import parse_number
-from sinoiran.readers.sipri_tiv import parse_generated, read_csv_rows
+from sinoiran.readers.preamble import parse_generated
+from sinoiran.readers.text import Rows, preamble_text, read_rows
 
 #: Columns of the tidy register table, in order.
 REGISTER_COLUMNS = [
@@ -65,6 +70,14 @@ class Register:
     layout: str
     generated: dt.date | None
     deals: pd.DataFrame
+    recipients_seen: frozenset[str] = frozenset()  # every recipient the file names (project spelling), kept or not
+    rejoined: tuple[int, ...] = ()  # lines where a record broken over two lines was joined back
+
+    @property
+    def last_year(self) -> int | None:
+        """The last delivery year among the deals read."""
+        last = self.deals["delivery_last"].dropna()
+        return int(last.max()) if len(last) else None
 
 
 def _int(path: Path, cell: str, column: str, row: int) -> int | None:
@@ -96,19 +109,182 @@ def _years(path: Path, cell: str, column: str, row: int) -> tuple[int | None, in
     return years[0], years[-1], ";".join(str(y) for y in years)
 
 
+def header_layout(row: list[str]) -> str | None:
+    """'2013', '2024' or '2026' if a row is a trade register's header, else None."""
+    cells = [c.strip() for c in row]
+    if cells[:3] == ["Id", "Supplier", "Recipient"]:
+        return "2013"
+    if cells[:2] == ["Recipient", "Supplier"] and ("Weapon designation" in cells or "Year of order" in cells):
+        return "2026" if "Deliveries in the Year Range" in cells else "2024"
+    return None
+
+
 def _locate(path: Path, rows: list[list[str]]) -> tuple[int, str]:
     for i, row in enumerate(rows):
-        if row[:3] == ["Id", "Supplier", "Recipient"]:
-            return i, "2013"
-        if row[:2] == ["Recipient", "Supplier"]:
-            return i, "2026" if "Deliveries in the Year Range" in row else "2024"
+        layout = header_layout(row)
+        if layout:
+            return i, layout
     raise InputError(
         path, "no trade-register header row found (expected 'Id,Supplier,Recipient' or 'Recipient,Supplier,...')"
     )
 
 
+def _rejoin(
+    rows: list[list[str]], lines: list[int], start: int, width: int
+) -> tuple[list[list[str]], list[int], list[int]]:
+    """Join records that a line end inside a cell broke in two: a short row whose next row, appended with
+    its first cell continuing the last cell, gives exactly ``width`` cells. Returns rows, lines and the
+    lines joined."""
+    out_rows, out_lines, joined = rows[:start], lines[:start], []
+    i = start
+    while i < len(rows):
+        row = rows[i]
+        if 0 < len(row) < width and i + 1 < len(rows) and len(row) + len(rows[i + 1]) - 1 == width:
+            nxt = rows[i + 1]
+            out_rows.append([*row[:-1], f"{row[-1]} {nxt[0]}".strip(), *nxt[1:]])
+            out_lines.append(lines[i])
+            joined.append(lines[i])
+            i += 2
+            continue
+        out_rows.append(row)
+        out_lines.append(lines[i])
+        i += 1
+    return out_rows, out_lines, joined
+
+
+def recipient_names(path: str | Path, rows: Rows | None = None) -> frozenset[str]:
+    """Every recipient a register names (project spelling), without parsing its deals."""
+    rows = rows or read_rows(Path(path))
+    header_idx, _layout = _locate(Path(path), rows.rows)
+    col = rows.rows[header_idx].index("Recipient")
+    return frozenset(canonical_country(r[col]) for r in rows.rows[header_idx + 1 :] if len(r) > col and r[col].strip())
+
+
+def _check_last_row(path: Path, deal: dict[str, object], line: int) -> None:
+    """Refuse a last row whose TIV of delivered weapons falls short of its unit TIV times the number delivered,
+    in a file without a final line end: the file was most likely cut inside that number."""
+    unit, count, delivered = deal["tiv_per_unit"], deal["number_delivered"], deal["tiv_delivered"]
+    if not all(isinstance(v, (int, float)) for v in (unit, count, delivered)):
+        return
+    expected = float(unit) * float(count)  # type: ignore[arg-type]
+    if float(delivered) < expected * 0.98 - 0.05:  # type: ignore[arg-type]
+        raise InputError(
+            path,
+            f"the last row ends without a line end and its TIV of delivered weapons ({delivered}) falls short of "
+            f"{unit} per unit x {count} delivered: the file looks cut short (if it is complete, end it with a line end)",
+            column="SIPRI TIV of delivered weapons",
+            row=line,
+        )
+
+
+def _wanted(recipient: str | None, recipients: frozenset[str] | None) -> frozenset[str] | None:
+    return recipients if recipients is not None else (frozenset({recipient}) if recipient else None)
+
+
+def _parse_rows(
+    path: Path,
+    rows: list[list[str]],
+    lines: list[int],
+    header_idx: int,
+    idx: dict[str, int],
+    layout: str,
+    flag: str,
+    width: int,
+    wanted: frozenset[str] | None,
+    seen: set[str],
+    records: list[dict[str, object]],
+    vintage: str,
+    scope: str,
+) -> None:
+    """Parse the deal rows after the header into ``records`` (the names of all recipients into ``seen``)."""
+    header = rows[header_idx]
+    flagged: dict[str, bool] = {
+        name: idx[name] + 1 < len(header) and header[idx[name] + 1].strip() == ""
+        for name in ("Year of order", "Number ordered", "Number delivered")
+        if name in idx
+    }
+    for i in range(header_idx + 1, len(rows)):
+        row, line = rows[i], lines[i]
+        if not any(row):
+            continue
+        cell = lambda name, row=row: row[idx[name]] if idx[name] < len(row) else ""  # noqa: E731
+        # Filter before anything else: rows outside the subset are not read
+        # further. (Both older registers hold damaged rows for other
+        # recipients: a '194 - 2008' delivery range in the c. 2013 file and a
+        # record broken over two lines in the 2024 file.)
+        named = canonical_country(cell("Recipient"))
+        if named:
+            seen.add(named)
+        if wanted is not None and named not in wanted:
+            continue
+        if len(row) < width:
+            raise InputError(path, f"truncated row: {len(row)} cells where the header needs {width}", row=line)
+        supplier, recip = cell("Supplier"), cell("Recipient")
+        if not supplier or not recip:
+            raise InputError(path, "deal without supplier or recipient", row=line)
+        supplier, recip = canonical_country(supplier), canonical_country(recip)
+        if layout == "2013":
+            first, last, listed = _years(path, row[idx["Year(s) of deliveries"]], "Year(s) of deliveries", line)
+            uncertain_delivery = row[idx["Year(s) of delivery or no. delivered data uncertain"]] == flag
+            rec: dict[str, object] = dict(
+                designation=row[idx["Designation"]],
+                description=row[idx["Description"]],
+                order_year=_int(path, row[idx["Year of order"]], "Year of order", line),
+                order_year_uncertain=row[idx["Year of order data uncertain"]] == flag,
+                number_ordered=_int(path, row[idx["No. ordered"]], "No. ordered", line),
+                number_ordered_uncertain=row[idx["No. ordered data uncertain"]] == flag,
+                number_delivered=_int(path, row[idx["No. delivered"]], "No. delivered", line),
+                number_delivered_uncertain=uncertain_delivery,
+                status=row[idx["Status"]],
+                tiv_per_unit=None,
+                tiv_total_order=None,
+                tiv_delivered=None,
+            )
+        else:
+
+            def flag_of(name: str, row: list[str] = row) -> bool | None:
+                # Each blank-named column after a value is that value's '?' flag; an export saved without them
+                # (some users drop the blank columns) says nothing of uncertainty: unknown, not "certain".
+                return row[idx[name] + 1] == flag if flagged[name] else None
+
+            first, last, listed = _years(path, row[idx["Year(s) of delivery"]], "Year(s) of delivery", line)
+            # Each unnamed column after a value is that value's "?" flag.
+            rec = dict(
+                designation=row[idx["Weapon designation"]],
+                description=row[idx["Weapon description"]],
+                order_year=_int(path, row[idx["Year of order"]], "Year of order", line),
+                order_year_uncertain=flag_of("Year of order"),
+                number_ordered=_int(path, row[idx["Number ordered"]], "Number ordered", line),
+                number_ordered_uncertain=flag_of("Number ordered"),
+                number_delivered=_int(path, row[idx["Number delivered"]], "Number delivered", line),
+                number_delivered_uncertain=flag_of("Number delivered"),
+                status=row[idx["status"]],
+                tiv_per_unit=_float(path, row[idx["SIPRI TIV per unit"]], "SIPRI TIV per unit", line),
+                tiv_total_order=_float(path, row[idx["SIPRI TIV for total order"]], "SIPRI TIV for total order", line),
+                tiv_delivered=_float(
+                    path, row[idx["SIPRI TIV of delivered weapons"]], "SIPRI TIV of delivered weapons", line
+                ),
+            )
+        rec.update(
+            vintage=vintage,
+            supplier=supplier,
+            recipient=recip,
+            delivery_first=first,
+            delivery_last=last,
+            delivery_years=listed,
+            delivered_scope=scope,
+        )
+        rec["_line"] = line
+        records.append(rec)
+
+
 def read_register(
-    path: str | Path, vintage: str, *, recipient: str | None = None, recipients: frozenset[str] | None = None
+    path: str | Path,
+    vintage: str,
+    *,
+    recipient: str | None = None,
+    recipients: frozenset[str] | None = None,
+    rows: Rows | None = None,
 ) -> Register:
     """Parse a SIPRI trade register CSV into the tidy deal table.
 
@@ -118,10 +294,10 @@ def read_register(
     rows of other recipients are not parsed at all.
     """
     path = Path(path)
-    rows, lines = read_csv_rows(path)
-    header_idx, layout = _locate(path, rows)
-    header = rows[header_idx]
-    preamble = "\n".join(",".join(r) for r in rows[:header_idx])
+    text = rows or read_rows(path)
+    header_idx, layout = _locate(path, text.rows)
+    header = text.rows[header_idx]
+    preamble = preamble_text(text, header_idx)
     generated = parse_generated(preamble)
     scope = "all"
     if layout == "2026":
@@ -133,7 +309,7 @@ def read_register(
         try:
             return header.index(name)
         except ValueError:
-            raise InputError(path, f"missing column {name!r}", row=lines[header_idx]) from None
+            raise InputError(path, f"missing column {name!r}", row=text.lines[header_idx]) from None
 
     if layout == "2013":
         idx = {
@@ -176,81 +352,39 @@ def read_register(
         idx["Number delivered"] = idx.pop(delivered_name)
         flag = "?"
     width = max(idx.values()) + 1
+    body, lines, rejoined = _rejoin(text.rows, text.lines, header_idx + 1, len(header))
+    seen: set[str] = set()
 
     records: list[dict[str, object]] = []
-    for i in range(header_idx + 1, len(rows)):
-        row, line = rows[i], lines[i]
-        if not any(row):
-            continue
-        cell = lambda name, row=row: row[idx[name]] if idx[name] < len(row) else ""  # noqa: E731
-        # Filter before anything else: rows outside the subset are not read
-        # further. (Both older registers hold damaged rows for other
-        # recipients: a '194 - 2008' delivery range in the c. 2013 file and a
-        # record broken over two lines in the 2024 file.)
-        wanted = recipients if recipients is not None else (frozenset({recipient}) if recipient else None)
-        if wanted is not None and canonical_country(cell("Recipient")) not in wanted:
-            continue
-        if len(row) < width:
-            raise InputError(path, f"truncated row: {len(row)} cells where the header needs {width}", row=line)
-        supplier, recip = cell("Supplier"), cell("Recipient")
-        if not supplier or not recip:
-            raise InputError(path, "deal without supplier or recipient", row=line)
-        supplier, recip = canonical_country(supplier), canonical_country(recip)
-        if layout == "2013":
-            first, last, listed = _years(path, row[idx["Year(s) of deliveries"]], "Year(s) of deliveries", line)
-            uncertain_delivery = row[idx["Year(s) of delivery or no. delivered data uncertain"]] == flag
-            rec: dict[str, object] = dict(
-                designation=row[idx["Designation"]],
-                description=row[idx["Description"]],
-                order_year=_int(path, row[idx["Year of order"]], "Year of order", line),
-                order_year_uncertain=row[idx["Year of order data uncertain"]] == flag,
-                number_ordered=_int(path, row[idx["No. ordered"]], "No. ordered", line),
-                number_ordered_uncertain=row[idx["No. ordered data uncertain"]] == flag,
-                number_delivered=_int(path, row[idx["No. delivered"]], "No. delivered", line),
-                number_delivered_uncertain=uncertain_delivery,
-                status=row[idx["Status"]],
-                tiv_per_unit=None,
-                tiv_total_order=None,
-                tiv_delivered=None,
-            )
-        else:
-            first, last, listed = _years(path, row[idx["Year(s) of delivery"]], "Year(s) of delivery", line)
-            # Each unnamed column after a value is that value's "?" flag.
-            rec = dict(
-                designation=row[idx["Weapon designation"]],
-                description=row[idx["Weapon description"]],
-                order_year=_int(path, row[idx["Year of order"]], "Year of order", line),
-                order_year_uncertain=row[idx["Year of order"] + 1] == flag,
-                number_ordered=_int(path, row[idx["Number ordered"]], "Number ordered", line),
-                number_ordered_uncertain=row[idx["Number ordered"] + 1] == flag,
-                number_delivered=_int(path, row[idx["Number delivered"]], "Number delivered", line),
-                number_delivered_uncertain=row[idx["Number delivered"] + 1] == flag,
-                status=row[idx["status"]],
-                tiv_per_unit=_float(path, row[idx["SIPRI TIV per unit"]], "SIPRI TIV per unit", line),
-                tiv_total_order=_float(path, row[idx["SIPRI TIV for total order"]], "SIPRI TIV for total order", line),
-                tiv_delivered=_float(
-                    path, row[idx["SIPRI TIV of delivered weapons"]], "SIPRI TIV of delivered weapons", line
-                ),
-            )
-        rec.update(
-            vintage=vintage,
-            supplier=supplier,
-            recipient=recip,
-            delivery_first=first,
-            delivery_last=last,
-            delivery_years=listed,
-            delivered_scope=scope,
-        )
-        records.append(rec)
-
+    try:
+        wanted = _wanted(recipient, recipients)
+        _parse_rows(path, body, lines, header_idx, idx, layout, flag, width, wanted, seen, records, vintage, scope)
+    except InputError as error:
+        if recipients is None and recipient is None:
+            raise InputError(
+                path,
+                f"{error.reason} (give --recipients to read only some recipients' deals: other rows are then not parsed)",
+                column=error.column,
+                row=error.row,
+            ) from None
+        raise
+    if records and not text.ends_with_newline and layout != "2013" and records[-1]["_line"] == lines[-1]:
+        _check_last_row(path, records[-1], lines[-1])
     deals = pd.DataFrame.from_records(records, columns=REGISTER_COLUMNS)
     for name in ["order_year", "number_ordered", "number_delivered", "delivery_first", "delivery_last"]:
         deals[name] = deals[name].astype("Int64")
     for name in ["tiv_per_unit", "tiv_total_order", "tiv_delivered"]:
         deals[name] = deals[name].astype("float64")
     for name in ["order_year_uncertain", "number_ordered_uncertain", "number_delivered_uncertain"]:
-        deals[name] = deals[name].astype("bool")
+        deals[name] = deals[name].astype("boolean")
     deals = deals.sort_values(
         ["supplier", "recipient", "order_year", "designation"], kind="stable", na_position="first"
     ).reset_index(drop=True)
-    return Register(path=path, layout=layout, generated=generated, deals=deals)
+    return Register(
+        path=path,
+        layout=layout,
+        generated=generated,
+        deals=deals,
+        recipients_seen=frozenset(seen),
+        rejoined=tuple(rejoined),
+    )
