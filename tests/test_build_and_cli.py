@@ -47,24 +47,24 @@ def test_data_check_command_fails_on_a_damaged_table(data_copy):
     assert "events.csv" in result.stderr and "checksum mismatch" in result.stderr
 
 
-def test_ingest_command_writes_the_tidy_csv(tmp_path, fixture_path):
+def test_ingest_command_writes_the_tidy_csv(tmp_path, real):
     out = tmp_path / "out" / "tidy.csv"
-    result = run_cli("ingest", "sipri-tiv", str(fixture_path("tiv_2016_importer.csv")), "--output", str(out))
+    result = run_cli("ingest", "sipri-tiv", str(real("tiv_2016_importer_iran.csv")), "--output", str(out))
     assert result.returncode == 0, result.stderr
     tidy = pd.read_csv(out)
     assert list(tidy.columns) == ["vintage", "supplier", "recipient", "year", "tiv"]
     assert set(tidy.vintage.astype(str)) == {"2016"}
-    assert len(tidy) == 7  # 3 China + 3 Russia + Belarus' single '0'
-    assert "by-recipient table for Iran" in result.stderr
+    assert len(tidy) == 75  # every filled cell of the four suppliers' rows
+    assert "by-recipient table for Iran" in result.stderr and "release 2016" in result.stderr
 
 
-def test_ingest_command_vintage_label_and_totals(tmp_path, fixture_path):
+def test_ingest_command_vintage_label_and_totals(tmp_path, real):
     out, totals = tmp_path / "t.csv", tmp_path / "totals.csv"
     code = cli.main(
         [
             "ingest",
             "sipri-tiv",
-            str(fixture_path("tiv_2022_exporter.csv")),
+            str(real("tiv_2022_exporter_usa.csv")),
             "--vintage",
             "2022-jul",
             "--output",
@@ -75,7 +75,29 @@ def test_ingest_command_vintage_label_and_totals(tmp_path, fixture_path):
     )
     assert code == 0
     assert set(pd.read_csv(out).vintage) == {"2022-jul"}
-    assert pd.read_csv(totals).tiv.tolist() == [1634, 1196]
+    assert pd.read_csv(totals).set_index("year").tiv[[2005, 2011]].tolist() == [6787, 8943]
+
+
+def test_ingest_filters_by_the_names_people_type(tmp_path, real):
+    out = tmp_path / "t.csv"
+    result = run_cli("ingest", str(real("transfers_2025rel_all_pairs.csv")), "--suppliers", "PRC", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert set(pd.read_csv(out).supplier) == {"China"}
+    wrong = run_cli(
+        "ingest", str(real("transfers_2025rel_all_pairs.csv")), "--recipients", "Iarn", "--output", str(out)
+    )
+    assert wrong.returncode == 2 and "unknown recipient 'Iarn'" in wrong.stderr and "closest: Iran" in wrong.stderr
+    none = run_cli(
+        "ingest",
+        str(real("transfers_2025rel_all_pairs.csv")),
+        "--recipients",
+        "Fiji",
+        "--suppliers",
+        "China",
+        "--output",
+        str(out),
+    )
+    assert none.returncode == 2 and "no rows left" in none.stderr
 
 
 def test_ingest_command_bad_file_keeps_the_old_output(tmp_path):

@@ -117,10 +117,18 @@ def test_ranking_and_share(toy):
 
 
 def test_coverage_gap_messages():
-    assert vintages.coverage_gap("2016", None, 2005, 2011) is None
-    assert "covers 1950-2006 only" in vintages.coverage_gap("2007", ["China"], 2005, 2011)
-    assert "no total over all suppliers" in vintages.coverage_gap("2022", None, 2005, 2011)
-    assert "does not hold Russia" in vintages.coverage_gap("2026", ["Russia"], 2005, 2011)
+    assert vintages.coverage_gap("2016", None, 2005, 2011, recipient="Iran") is None
+    assert "covers 1950-2006 only" in vintages.coverage_gap("2007", ["China"], 2005, 2011, recipient="Iran")
+    assert "no total over all suppliers" in vintages.coverage_gap("2022", None, 2005, 2011, recipient="Iran")
+    assert "does not hold Russia's deliveries to Iran" in vintages.coverage_gap(
+        "2026", ["Russia"], 2005, 2011, recipient="Iran"
+    )
+    # Coverage is per recipient: the 2016 release holds every supplier of Iran, only the United States for Turkey.
+    assert "only United States as suppliers of Turkey" in vintages.coverage_gap(
+        "2016", None, 2005, 2011, recipient="Turkey"
+    )
+    assert vintages.coverage_gap("2016", ["United States"], 2005, 2011, recipient="Turkey") is None
+    assert "holds nothing for Venezuela" in vintages.coverage_gap("2016", ["Russia"], 2005, 2011, recipient="Venezuela")
 
 
 def test_coefficient_of_variation():

@@ -128,19 +128,24 @@ def tiv():
     return tables.tiv_deliveries()
 
 
-COMPLETE = {"2016": ["Iran"], "2026-mirror": ["Iran"]}
-
-
 @pytest.mark.parametrize(
     "change, message",
     [
-        (dict(vintage="1999"), "vintage='1999': unknown vintage"),
+        (dict(vintage="1999"), "unknown vintage '1999'; known vintages: 2007"),
         (dict(start_year=2010, end_year=2000), "start_year=2010 is after end_year=2000"),
         (dict(break_year=2015), "break_year=2015 is outside the window"),
         (dict(break_year=1993), "break_year=1993 is outside the window"),
-        (dict(recipient="Atlantis"), "recipient='Atlantis': no deliveries"),
-        (dict(recipient="Turkey"), "recipient='Turkey': the tables hold only some suppliers"),
-        (dict(vintage="2026", start_year=2000), "holds only China as suppliers"),
+        (dict(recipient="Atlantis"), "recipient: unknown recipient 'Atlantis' in vintage 2016"),
+        (
+            dict(recipient="Turkiye"),
+            "does not hold China, Russia's deliveries to Turkey in 1992-2015 (it holds only United States",
+        ),
+        (dict(vintage="2026", start_year=2000), "does not hold Russia's deliveries to Iran in 2000-2015"),
+        (dict(suppliers=("Chna", "Russia")), "suppliers: unknown supplier 'Chna' in vintage 2016; closest: China"),
+        (
+            dict(suppliers=("China", "USA")),
+            "United States delivered nothing to Iran in 1992-2015 (vintage 2016), so there is no share to fit",
+        ),
         (dict(vintage="2007"), "vintage 2007 covers 1950-2006 only"),
         (dict(suppliers=("China",)), "at least two different suppliers"),
         (dict(window=40), "window=40"),
@@ -149,20 +154,27 @@ COMPLETE = {"2016": ["Iran"], "2026-mirror": ["Iran"]}
 def test_invalid_parameters_stop_before_computing(tiv, change, message):
     params = trends.TrendParameters(**change)
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        trends.run(params, tiv, COMPLETE)
+        trends.run(params, tiv)
 
 
 def test_partial_vintage_says_its_denominator(tiv):
-    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv, COMPLETE).startswith(
-        "suppliers held in vintage 2022"
+    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv) == (
+        "suppliers held in vintage 2022 (China, Russia, United States)"
     )
+
+
+def test_names_people_type_are_resolved_before_the_run(tiv):
+    params = trends.resolve_names(
+        trends.TrendParameters(recipient="Islamic Republic of Iran", suppliers=("PRC", "Russian Federation")), tiv
+    )
+    assert (params.recipient, params.suppliers) == ("Iran", ("China", "Russia"))
 
 
 @pytest.mark.slow
 def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
     params = trends.TrendParameters(vintage="2026-mirror", start_year=1995, break_year=2010, window=3)
     from_notebook = sensitivity.execute_one(params, str(tmp_path))
-    in_process = trends.key_results(trends.run(params, tiv, COMPLETE))
+    in_process = trends.key_results(trends.run(params, tiv))
     assert from_notebook["vintage"] == "2026-mirror" and from_notebook["window"] == 3
     for key, value in stored(in_process).items():  # the chapter glues its results by the precision policy
         if isinstance(value, float) and value != value:
@@ -175,10 +187,8 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
 def test_committed_sensitivity_results_are_current(tiv):
     """The committed grid equals a fresh in-process recomputation (same seed), so it is never stale."""
     committed = sensitivity.load_results(ROOT / "results" / "sensitivity.csv")
-    runnable, skipped = sensitivity.plan(sensitivity.parameter_grid(), tiv, COMPLETE)
-    fresh = sensitivity.assemble(
-        pd.DataFrame([trends.key_results(trends.run(p, tiv, COMPLETE)) for p in runnable]), skipped
-    )
+    runnable, skipped = sensitivity.plan(sensitivity.parameter_grid(), tiv)
+    fresh = sensitivity.assemble(pd.DataFrame([trends.key_results(trends.run(p, tiv)) for p in runnable]), skipped)
     assert len(committed) == len(fresh)
     pd.testing.assert_frame_equal(
         committed.drop(columns=["skipped"]).reset_index(drop=True),

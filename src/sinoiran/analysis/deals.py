@@ -8,6 +8,11 @@ from sinoiran.data.paper import ListedItem
 from sinoiran.data.vintages import REGISTER_LABELS
 
 
+def _marked(flag: object) -> bool:
+    """True where SIPRI marks a value as uncertain (an unknown flag counts as not marked)."""
+    return not pd.isna(flag) and bool(flag)
+
+
 def deals_table(register: pd.DataFrame, *, vintage: str, suppliers: list[str], start: int, end: int) -> pd.DataFrame:
     """Deals of one register vintage from ``suppliers`` to Iran with deliveries overlapping ``start..end``.
 
@@ -132,7 +137,7 @@ def rebuild_deliveries(register: pd.DataFrame, *, vintage: str, supplier: str, r
                     "year": year,
                     "number": per_year,
                     "tiv": per_year * float(deal.tiv_per_unit),
-                    "estimated": bool(deal.number_delivered_uncertain) or bool(deal.order_year_uncertain),
+                    "estimated": _marked(deal.number_delivered_uncertain) or _marked(deal.order_year_uncertain),
                 }
             )
     return pd.DataFrame(

@@ -17,7 +17,7 @@ def period_readings(tiv: pd.DataFrame, *, supplier: str, recipient: str, printed
     """The paper's total under both readings of its period (2005-2011 and 2005-2012), per vintage."""
     rows = []
     for vintage in VINTAGES:
-        if coverage_gap(vintage, [supplier], 2005, 2012):
+        if coverage_gap(vintage, [supplier], 2005, 2012, recipient=recipient):
             continue
         s11 = period_sum(tiv, vintage, supplier, recipient, 2005, 2011)
         s12 = period_sum(tiv, vintage, supplier, recipient, 2005, 2012)
@@ -47,7 +47,9 @@ def decline_grid(
     for vintage in VINTAGES:
         for before in befores:
             for after in afters:
-                if coverage_gap(vintage, [supplier], min(before[0], after[0]), max(before[1], after[1])):
+                if coverage_gap(
+                    vintage, [supplier], min(before[0], after[0]), max(before[1], after[1]), recipient=recipient
+                ):
                     continue
                 b = period_mean(tiv, vintage, supplier, recipient, *before)
                 a = period_mean(tiv, vintage, supplier, recipient, *after)
@@ -137,7 +139,7 @@ def tiv_to_dollars_ratio(
     """How the paper's dollar figure for one year compares with SIPRI's TIV in each vintage."""
     rows = []
     for vintage in VINTAGES:
-        if coverage_gap(vintage, [supplier], year, year):
+        if coverage_gap(vintage, [supplier], year, year, recipient=recipient):
             continue
         value = period_sum(tiv, vintage, supplier, recipient, year, year)
         rows.append(
@@ -168,7 +170,7 @@ def older_release_test(
     reference_sum = period_sum(tiv, reference, supplier, recipient, *overlap)
     rows = []
     for vintage in VINTAGES:
-        if vintage == reference or coverage_gap(vintage, [supplier], start, end):
+        if vintage == reference or coverage_gap(vintage, [supplier], start, end, recipient=recipient):
             continue
         if not holds_pair(tiv, vintage, supplier, recipient):  # a sum over a pair the copy lacks would read as zero
             continue
@@ -207,7 +209,7 @@ def rebuilt_against_tables(
         if not frame.empty
     ]
     for vintage in VINTAGES:
-        if not coverage_gap(vintage, [supplier], start, end):
+        if not coverage_gap(vintage, [supplier], start, end, recipient=recipient):
             rows.append(
                 {
                     "source": f"release {vintage}",
@@ -241,7 +243,9 @@ def exporter_baseline(
             (totals["vintage"] == vintage) & (totals["country"] == supplier) & (totals["orientation"] == "by-supplier")
         ].set_index("year")["tiv"]
         years = range(min(before[0], after[0]), max(before[1], after[1]) + 1)
-        if coverage_gap(vintage, [supplier], years[0], years[-1]) or not all(y in world.index for y in years):
+        if coverage_gap(vintage, [supplier], years[0], years[-1], recipient=recipient) or not all(
+            y in world.index for y in years
+        ):
             continue
         to_recipient = {p: period_mean(tiv, vintage, supplier, recipient, *p) for p in (before, after)}
         to_others = {p: float(world.loc[p[0] : p[1]].mean()) - to_recipient[p] for p in (before, after)}

@@ -17,7 +17,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from sinoiran.data.vintages import VINTAGES, check_vintage
+from sinoiran.base.errors import UsageError
+from sinoiran.data.vintages import check_vintage, current_coverage
 
 
 def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> pd.Series:
@@ -28,8 +29,9 @@ def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start
     them. ``tiv`` is the ``sipri_tiv`` table.
     """
     if start > end:
-        raise ValueError(f"start year {start} is after end year {end}")
-    info = VINTAGES[check_vintage(vintage)]
+        raise UsageError(f"start year {start} is after end year {end}")
+    coverage = current_coverage()
+    check_vintage(vintage)
     mask = (
         (tiv["vintage"].to_numpy() == vintage)
         & (tiv["supplier"].to_numpy() == supplier)
@@ -41,7 +43,7 @@ def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start
     index = np.arange(start, end + 1)
     out = np.zeros(len(index))
     np.add.at(out, years[inside] - start, values[inside])
-    covered = np.array([info.covers(supplier, int(y)) for y in index])
+    covered = np.array([coverage.covers(vintage, supplier, recipient, int(y)) for y in index])
     return pd.Series(np.where(covered, out, np.nan), index=pd.Index(index, name="year"), name="tiv")
 
 
@@ -54,7 +56,7 @@ def annual_deliveries(
     as :func:`yearly` gives it (``NaN`` where the vintage does not cover it).
     """
     if start > end:
-        raise ValueError(f"start year {start} is after end year {end}")
+        raise UsageError(f"start year {start} is after end year {end}")
     vintages = vintages or sorted(tiv["vintage"].unique())
     pieces = [
         yearly(tiv, vintage, supplier, recipient, start, end).reset_index().assign(vintage=vintage, supplier=supplier)

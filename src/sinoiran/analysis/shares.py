@@ -24,7 +24,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sinoiran.data.vintages import VINTAGES, check_vintage, require_coverage
+from sinoiran.base.errors import UsageError
+from sinoiran.data.vintages import held_suppliers, require_coverage
 
 #: Supplier groups used to describe Iran's imports over the long run.
 WESTERN = (
@@ -62,12 +63,12 @@ def supplier_group(name: str, *, merge_soviet: bool = True) -> str:
     return "Other"
 
 
-def denominator_text(vintage: str) -> str:
-    """What the shares of ``vintage`` are shares of, in words (for captions and prose)."""
-    info = VINTAGES[check_vintage(vintage)]
-    if info.suppliers is None:
+def denominator_text(vintage: str, recipient: str, start: int, end: int) -> str:
+    """What the shares of ``recipient``'s imports in ``vintage`` are shares of, in words (for captions and prose)."""
+    held = held_suppliers(vintage, recipient, start, end)
+    if held is None:
         return "all suppliers"
-    return f"suppliers held in vintage {vintage} ({info.suppliers_text})"
+    return f"suppliers held in vintage {vintage} ({', '.join(held)})"
 
 
 def supplier_shares(
@@ -94,10 +95,10 @@ def supplier_shares(
     never a made-up zero). See the module docstring for the denominator rule.
     """
     if start > end:
-        raise ValueError(f"start year {start} is after end year {end}")
+        raise UsageError(f"start year {start} is after end year {end}")
     if window < 1:
-        raise ValueError("window must be at least one year")
-    require_coverage(vintage, None if not partial else list(suppliers), start, end)
+        raise UsageError("window must be at least one year")
+    require_coverage(vintage, None if not partial else list(suppliers), start, end, recipient=recipient)
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)].copy()
     if merge_soviet:
         rows.loc[rows["supplier"] == "Soviet Union", "supplier"] = "Russia"
@@ -152,7 +153,7 @@ def imports_by_group(
     tiv: pd.DataFrame, *, vintage: str, recipient: str, start: int, end: int, merge_soviet: bool = True
 ) -> pd.DataFrame:
     """Yearly imports by supplier group (China, Russia/USSR, Western, Other), millions of TIV, complete grid."""
-    require_coverage(vintage, None, start, end)
+    require_coverage(vintage, None, start, end, recipient=recipient)
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)].copy()
     rows["group"] = rows["supplier"].map(lambda s: supplier_group(s, merge_soviet=merge_soviet))
     grid = pd.MultiIndex.from_product([range(start, end + 1), sorted(rows["group"].unique())], names=["year", "group"])

@@ -8,16 +8,17 @@ the sensitivity grid.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from sinoiran.analysis import models
 from sinoiran.analysis.shares import denominator_text, supplier_shares
-from sinoiran.base.names import in_prose, possessive
+from sinoiran.base.errors import UsageError
+from sinoiran.base.names import UnknownName, in_prose, possessive, resolve
 from sinoiran.base.precision import snap
-from sinoiran.data.vintages import VINTAGES, coverage_gap
+from sinoiran.data.vintages import VINTAGES, check_vintage, coverage_gap
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ class TrendParameters:
         """
         unknown = sorted(set(values) - set(cls.__dataclass_fields__))
         if unknown:
-            raise ValueError(f"unknown parameter(s): {', '.join(unknown)}")
+            raise UsageError(f"unknown parameter(s): {', '.join(unknown)}")
         out: dict[str, object] = {}
         for name, value in values.items():
             if name in ("vintage", "recipient"):
                 if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value).strip() == "":
-                    raise ValueError(f"{name}={value!r}: give a name such as '2016' or 'Iran'")
+                    raise UsageError(f"{name}={value!r}: give a name such as '2016' or 'Iran'")
                 out[name] = str(value).strip()
             elif name == "suppliers":
                 out[name] = _supplier_list(value)
@@ -63,7 +64,7 @@ class TrendParameters:
                 if isinstance(value, bool) or not (
                     isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit())
                 ):
-                    raise ValueError(f"{name}={value!r}: must be a whole number")
+                    raise UsageError(f"{name}={value!r}: must be a whole number")
                 out[name] = int(value)
         return cls(**out)  # type: ignore[arg-type]
 
@@ -78,11 +79,11 @@ def _supplier_list(value: object) -> tuple[str, ...]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as error:
-                raise ValueError(f"suppliers={value!r}: not a JSON list ({error.msg})") from None
+                raise UsageError(f"suppliers={value!r}: not a JSON list ({error.msg})") from None
         else:
             value = [part for part in text.split(",")]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ValueError(f"suppliers={value!r}: give a list of supplier names, leader first")
+        raise UsageError(f"suppliers={value!r}: give a list of supplier names, leader first")
     return tuple(v.strip() for v in value)
 
 
@@ -99,54 +100,83 @@ class TrendRun:
     overtaking: dict[str, float] = field(default_factory=dict)
 
 
-def validate(params: TrendParameters, tiv: pd.DataFrame, complete_recipients: dict[str, list[str]]) -> str:
-    """Check parameters before any computation; return the share denominator used (in words).
+def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters:
+    """The parameters with the recipient and suppliers spelt as the tables spell them.
 
-    ``complete_recipients`` maps each vintage to the recipients whose total
-    imports it holds (``datapackage.json``'s ``complete_recipients``).
-
-    Raises ``ValueError`` with a message that names the parameter for: an
-    unknown vintage, start after end, years the vintage does not cover, a
-    window outside the years, a break year that leaves fewer than three years
-    on either side, fewer than two suppliers, a recipient with no data, a
-    vintage that does not hold the suppliers, or a recipient whose total
-    imports the tables cannot give. Coverage messages come from the one
-    coverage check, :func:`sinoiran.data.vintages.coverage_gap`.
+    Names go through the alias table (``USA``, ``Turkiye``, ``UAE``, ``PRC`` ...)
+    and are looked up in every release the tables hold: whether *this* release
+    holds a pair is the coverage check's question, answered in its own words. A
+    name no release holds is refused in one line listing the closest names.
     """
-    if params.vintage not in VINTAGES:
-        raise ValueError(f"vintage={params.vintage!r}: unknown vintage; known vintages: {', '.join(VINTAGES)}")
+    check_vintage(params.vintage, VINTAGES)
+    where = f"in vintage {params.vintage}"
+    release = tiv[tiv["vintage"] == params.vintage]
+
+    def look_up(name: str, role: str, parameter: str) -> str:
+        # The closest names come from this release first, then from the others.
+        known = [*release[role].unique(), *tiv[role].unique()]
+        try:
+            return resolve(name, known, what=role, where=where)
+        except UnknownName as error:
+            raise UsageError(f"{parameter}: {error}") from None
+
+    recipient = look_up(params.recipient, "recipient", "recipient")
+    suppliers = tuple(look_up(s, "supplier", "suppliers") for s in params.suppliers)
+    return replace(params, recipient=recipient, suppliers=suppliers)
+
+
+def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
+    """Check parameters (names already resolved, :func:`resolve_names`) before any computation; return the
+    share denominator used (in words).
+
+    Raises a :class:`~sinoiran.base.errors.UsageError` with a message that names
+    the parameter for: an unknown vintage, start after end, years the vintage
+    does not cover, a window outside the years, a break year that leaves fewer
+    than three years on either side, fewer than two suppliers, a recipient with
+    no data, a vintage that does not hold the suppliers' deliveries to the
+    recipient, or a supplier that delivered nothing in the years (no share to
+    fit). Where the release does not hold every supplier of the recipient, the
+    shares are of the suppliers it holds, and the denominator says so. Coverage
+    messages come from the one coverage check,
+    :func:`sinoiran.data.vintages.coverage_gap`.
+    """
+    check_vintage(params.vintage, VINTAGES)
     if params.start_year > params.end_year:
-        raise ValueError(f"start_year={params.start_year} is after end_year={params.end_year}")
-    years_gap = coverage_gap(params.vintage, [], params.start_year, params.end_year)
+        raise UsageError(f"start_year={params.start_year} is after end_year={params.end_year}")
+    years_gap = coverage_gap(params.vintage, [], params.start_year, params.end_year, recipient=params.recipient)
     if years_gap:
-        raise ValueError(f"start_year-end_year={params.start_year}-{params.end_year}: {years_gap}")
+        raise UsageError(f"start_year-end_year={params.start_year}-{params.end_year}: {years_gap}")
     if not 1 <= params.window <= params.end_year - params.start_year + 1:
-        raise ValueError(f"window={params.window}: must be between 1 and the number of years in the period")
+        raise UsageError(f"window={params.window}: must be between 1 and the number of years in the period")
     first_fitted = params.start_year + params.window - 1
     if not (first_fitted + 3 <= params.break_year <= params.end_year - 2):
-        raise ValueError(
+        raise UsageError(
             f"break_year={params.break_year} is outside the window: it must leave at least three fitted "
             f"years on each side ({first_fitted + 3}-{params.end_year - 2} for these parameters)"
         )
     if len(params.suppliers) < 2 or len(set(params.suppliers)) != len(params.suppliers):
-        raise ValueError(f"suppliers={list(params.suppliers)}: give at least two different suppliers, leader first")
+        raise UsageError(f"suppliers={list(params.suppliers)}: give at least two different suppliers, leader first")
     rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
     if rows.empty:
-        raise ValueError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
-    supplier_gap = coverage_gap(params.vintage, list(params.suppliers), params.start_year, params.end_year)
+        raise UsageError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
+    supplier_gap = coverage_gap(
+        params.vintage, list(params.suppliers), params.start_year, params.end_year, recipient=params.recipient
+    )
     if supplier_gap:
-        raise ValueError(
+        raise UsageError(
             f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for {', '.join(params.suppliers)}"
         )
-    if VINTAGES[params.vintage].suppliers is None and params.recipient not in complete_recipients.get(
-        params.vintage, []
-    ):
-        raise ValueError(
-            f"recipient={params.recipient!r}: the tables hold only some suppliers' deliveries to it in vintage "
-            f"{params.vintage}, so its total imports are unknown; add its SIPRI importer table or a transfers export "
-            "(python -m sinoiran data add FILE --vintage LABEL)"
+    window = rows[rows["year"].between(params.start_year, params.end_year)]
+    volumes = window.groupby("supplier")["tiv"].sum()
+    idle = [s for s in params.suppliers if float(volumes.get(s, 0.0)) <= 0]
+    if idle:
+        busiest = ", ".join(f"{s} ({snap(v):.0f})" for s, v in volumes.sort_values(ascending=False).head(4).items())
+        raise UsageError(
+            f"suppliers: {' and '.join(idle)} delivered nothing to {params.recipient} in "
+            f"{params.start_year}-{params.end_year} (vintage {params.vintage}), so there is no share to fit; "
+            f"its largest suppliers then, in millions of TIV: {busiest}"
         )
-    return denominator_text(params.vintage)
+    return denominator_text(params.vintage, params.recipient, params.start_year, params.end_year)
 
 
 def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
@@ -165,11 +195,13 @@ def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
     )
 
 
-def run(
-    params: TrendParameters, tiv: pd.DataFrame, complete_recipients: dict[str, list[str]], *, n_boot: int = 2000
-) -> TrendRun:
-    """Validate, then compute shares and fit every model for every supplier."""
-    denominator = validate(params, tiv, complete_recipients)
+def run(params: TrendParameters, tiv: pd.DataFrame, *, n_boot: int = 2000) -> TrendRun:
+    """Resolve the names, validate, then compute shares and fit every model for every supplier.
+
+    :attr:`TrendRun.parameters` holds the parameters with the names as the
+    release spells them ("USA" becomes "United States")."""
+    params = resolve_names(params, tiv)
+    denominator = validate(params, tiv)
     shares = share_table(tiv, params)
     result = TrendRun(parameters=params, denominator=denominator, shares=shares)
     for supplier in params.suppliers:

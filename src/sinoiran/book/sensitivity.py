@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sinoiran.analysis.trends import TrendParameters, validate
+from sinoiran.analysis.trends import TrendParameters, resolve_names, validate
+from sinoiran.base.errors import UsageError
 from sinoiran.base.paths import PROJECT_ROOT
 from sinoiran.book.glue import stored_frame
 from sinoiran.data.vintages import VINTAGES
@@ -41,16 +42,14 @@ def parameter_grid(
     ]
 
 
-def plan(
-    grid: list[TrendParameters], tiv: pd.DataFrame, complete_recipients: dict[str, list[str]]
-) -> tuple[list[TrendParameters], pd.DataFrame]:
+def plan(grid: list[TrendParameters], tiv: pd.DataFrame) -> tuple[list[TrendParameters], pd.DataFrame]:
     """Split the grid into runnable parameters and a table of skipped ones with the reason."""
     runnable, skipped = [], []
     for params in grid:
         try:
-            validate(params, tiv, complete_recipients)
+            validate(resolve_names(params, tiv), tiv)
             runnable.append(params)
-        except ValueError as err:
+        except UsageError as err:
             skipped.append({**_flat(params), "skipped": str(err)})
     return runnable, pd.DataFrame(skipped)
 

@@ -92,7 +92,7 @@ def _vintage_rows(
     suppliers, else ``check(vintage) -> (value, verdict, note)``."""
     rows = []
     for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, suppliers, start, end)
+        gap = coverage_gap(vintage, suppliers, start, end, recipient="Iran")
         if gap:
             rows.append(_not_testable(claim, vintage, gap))
             continue
@@ -262,7 +262,7 @@ def _postcw(claim: Claim, inputs: Inputs) -> list[Row]:
 def _hashemi_khatami(claim: Claim, inputs: Inputs) -> list[Row]:
     rows = []
     for vintage in TIV_VINTAGES:
-        gaps = [coverage_gap(vintage, None, *PRESIDENCIES[p]) for p in ("Rafsanjani", "Khatami")]
+        gaps = [coverage_gap(vintage, None, *PRESIDENCIES[p], recipient="Iran") for p in ("Rafsanjani", "Khatami")]
         if any(gaps):
             rows.append(_not_testable(claim, vintage, next(g for g in gaps if g)))
             continue
@@ -379,7 +379,7 @@ for _cid, _sup in [("MAIN-CHN-MEAN", "China"), ("MAIN-RUS-MEAN-0507", "Russia"),
 
 def _china_2011_tiv(inputs: Inputs, vintage: str) -> str:
     """China's 2011 deliveries to Iran in ``vintage``, for information in a not-testable note."""
-    gap = coverage_gap(vintage, ["China"], 2011, 2011)
+    gap = coverage_gap(vintage, ["China"], 2011, 2011, recipient="Iran")
     if gap:
         return gap
     return f"for information, SIPRI puts China's 2011 deliveries to Iran at {snap(period_sum(inputs.tiv, vintage, 'China', 'Iran', 2011, 2011)):.0f} million TIV"
@@ -423,7 +423,7 @@ def _ranking_rows(claim: Claim, inputs: Inputs, supplier: str) -> list[Row]:
     start, end = parse_period(claim.period)
     rows = []
     for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, None, start, end)
+        gap = coverage_gap(vintage, None, start, end, recipient="Iran")
         ranking = supplier_ranking(inputs.tiv, vintage, "Iran", start, end)
         if gap:
             held = ", ".join(f"{s} {snap(v):.0f}" for s, v in ranking.items()) or "none"
@@ -704,7 +704,7 @@ def _rus_position(claim: Claim, inputs: Inputs) -> list[Row]:
     start, end = parse_period(claim.period)
     rows = []
     for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, None, 1992, end)
+        gap = coverage_gap(vintage, None, 1992, end, recipient="Iran")
         if gap:
             rows.append(_not_testable(claim, vintage, gap))
             continue
@@ -746,7 +746,7 @@ def _rus_partners(claim: Claim, inputs: Inputs) -> list[Row]:
     partners = ("China", "India")
     rows = []
     for vintage in TIV_VINTAGES:
-        gap = coverage_gap(vintage, ["Russia"], start, end)
+        gap = coverage_gap(vintage, ["Russia"], start, end, recipient="Iran")
         missing = [p for p in ("Iran", *partners) if not holds_pair(inputs.tiv, vintage, "Russia", p)]
         if gap or missing:
             why = (

@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from sinoiran.base.errors import UsageError
 from sinoiran.base.precision import round_snapped
 from sinoiran.claims.evaluators import EVALUATORS
 from sinoiran.claims.rules import (
@@ -62,7 +63,7 @@ def ledger(inputs: Inputs, vintage: str = "all") -> pd.DataFrame:
         raise RuntimeError(f"claims without an evaluator: {', '.join(missing)}")
     labels = ledger_labels()
     if vintage != "all" and vintage not in labels and vintage != DOTS_LABEL:
-        raise ValueError(f"unknown vintage {vintage!r}; choose 'all' or one of: {', '.join(labels)}")
+        raise UsageError(f"unknown vintage {vintage!r}; choose 'all' or one of: {', '.join(labels)}")
     rows = [asdict(row) for claim_id in CLAIM_IDS for row in EVALUATORS[claim_id](BY_ID[claim_id], inputs)]
     frame = pd.DataFrame(rows)
     frame["section"] = frame["claim_id"].map(lambda c: BY_ID[c].section)

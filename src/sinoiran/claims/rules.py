@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sinoiran.base.precision import round_snapped, snap
 from sinoiran.data.paper import Claim
-from sinoiran.data.vintages import VINTAGES
+from sinoiran.data.vintages import VINTAGE_LABELS
 
 VERDICTS = (
     "reproduced",
@@ -32,7 +32,7 @@ AGREEING = frozenset({"reproduced", "supported", "arithmetic-consistent"})
 PARTLY = frozenset({"close", "partly-supported"})
 #: Verdicts that count as the paper being contradicted.
 DISAGREEING = frozenset({"differs", "not-supported", "arithmetic-inconsistent"})
-TIV_VINTAGES: tuple[str, ...] = tuple(VINTAGES)
+TIV_VINTAGES = VINTAGE_LABELS
 DOTS_LABEL = "dots-2022"
 NO_VINTAGE = "-"
 

@@ -1,11 +1,16 @@
 """Build the project's tidy tables in ``data/`` from the raw exports the sources manifest lists.
 
-``build_tables`` reads every export named in ``data/sources.toml`` (through the
-readers), keeps the rows the manifest says to keep, and returns the tables;
-``write_package`` writes them with ``datapackage.json``. Writing is
-all-or-nothing: every table is written to a scratch folder, read back and
-validated, and only then moved into place, so a failed build never leaves
-``data/`` half old, half new.
+Every export the manifest names is read through the one format registry
+(:mod:`sinoiran.readers.formats`), and gives a :class:`Contribution`: the rows
+it adds to each table (those the manifest keeps, labelled with its release) and
+the recipients it makes complete. :func:`assemble` puts contributions
+together (concatenated in manifest order, then sorted on each table's key), so
+adding one export to a built ``data/`` (:mod:`sinoiran.data.add`) gives the same
+bytes as building everything again.
+
+Writing is all-or-nothing: every table is written to a scratch folder, read
+back and validated, and only then moved into place, so a failed build never
+leaves ``data/`` half old, half new.
 """
 
 from __future__ import annotations
@@ -22,29 +27,54 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.hashing import sha256
+from sinoiran.base.paths import data_dir
+from sinoiran.base.releases import Holding, release_year
 from sinoiran.data.events import events_table
 from sinoiran.data.paper import claims_table
 from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
-from sinoiran.data.sources import SIPRI_CREDIT, SIPRI_TERMS, RawSource, of_format, raw_sources, unlisted_files
-from sinoiran.data.vintages import MANIFEST_NAME, REGISTER_VINTAGES, VINTAGES, manifest_path
-from sinoiran.readers import imf, mirror, registers, sipri_tiv, transfers
+from sinoiran.data.sources import SIPRI_CREDIT, SIPRI_TERMS, RawSource, raw_sources, unlisted_files
+from sinoiran.data.vintages import MANIFEST_NAME, manifest_path, read_manifest, register_vintages_from, vintages_from
+from sinoiran.readers import formats
+from sinoiran.readers.formats import Export
 
-#: Which formats of raw export feed which table.
-TABLE_FORMATS: dict[str, tuple[str, ...]] = {
-    "sipri_tiv": ("sipri-tiv", "sipri-transfers", "mirror-json"),
-    "sipri_tiv_totals": ("sipri-tiv",),
-    "sipri_register": ("sipri-register",),
-    "sipri_mirror_items": ("mirror-json",),
-    "dots_china_iran": ("imf-dots",),
-    "events": (),
-    "paper_claims": (),
+#: The table each frame of a reader's :class:`~sinoiran.readers.formats.Export` feeds.
+FRAME_TABLES: dict[str, str] = {
+    "deliveries": "sipri_tiv",
+    "totals": "sipri_tiv_totals",
+    "deals": "sipri_register",
+    "items": "sipri_mirror_items",
+    "trade": "dots_china_iran",
 }
+
+#: Which formats of raw export feed which table (from the registry: the frames each reader yields).
+TABLE_FORMATS: dict[str, tuple[str, ...]] = {
+    table: tuple(f.name for f in formats.FORMATS.values() if frame in f.yields) for frame, table in FRAME_TABLES.items()
+} | {"events": (), "paper_claims": ()}
 
 #: Provenance of the tables the project compiles itself rather than derives from raw exports.
 COMPILED = {
     "events": "Compiled by the project from the documents named in the 'source' column",
     "paper_claims": "Compiled by the project from the text of the paper being replicated (values as printed)",
 }
+
+#: How each derived table is ordered (after concatenation in manifest order; None keeps that order).
+ORDER: dict[str, list[str] | None] = {
+    "sipri_tiv": ["vintage", "supplier", "recipient", "year"],
+    "sipri_tiv_totals": ["vintage", "country", "orientation", "year"],
+    "sipri_register": None,
+    "sipri_mirror_items": None,
+    "dots_china_iran": ["reporter", "partner", "flow", "year"],
+}
+
+
+@dataclass
+class Contribution:
+    """What one export adds to the tables: rows per table, the pairs it holds in its release (after the
+    manifest's keep rules) and the recipients it makes complete there."""
+
+    tables: dict[str, pd.DataFrame]
+    complete: dict[str, set[str]] = field(default_factory=dict)
+    holdings: dict[str, list[Holding]] = field(default_factory=dict)
 
 
 @dataclass
@@ -55,13 +85,94 @@ class Built:
     sources: list[RawSource]
     complete: dict[str, list[str]] = field(default_factory=dict)
     manifest: str = ""  # the text of the sources manifest the build read, written beside the tables
+    coverage: dict[str, list[dict]] = field(default_factory=dict)  # per release, the pairs held (Holding.to_json)
 
 
-def _resolve(sources_dir: Path, raw: RawSource) -> Path:
-    path = sources_dir / raw.relpath
+def read_export(raw: RawSource, sources_dir: Path, data_folder: Path) -> Export:
+    """Read one manifest entry's raw file, checking that its release label fits what the file says."""
+    path = raw.location(sources_dir, data_folder)
     if not path.exists():
-        raise InputError(path, f"raw export missing from the sources folder {sources_dir}")
-    return path
+        where = f"the data folder {data_folder}" if raw.stored == "data" else f"the sources folder {sources_dir}"
+        raise InputError(path, f"raw export missing from {where}")
+    export = formats.read(path, raw.format, recipients=raw.recipients_only())
+    guess = export.release
+    if guess and not guess.inferred and not raw.accept_label and release_year(raw.vintage) != int(guess.label):
+        raise InputError(path, f"{guess.reason}, but the manifest labels it {raw.vintage!r}")
+    return export
+
+
+def contribution(raw: RawSource, export: Export) -> Contribution:
+    """The rows one export adds to each table (those the manifest keeps), and the recipients it completes."""
+    out: dict[str, pd.DataFrame] = {}
+    for frame_name, table in FRAME_TABLES.items():
+        frame = export.frames.get(frame_name)
+        if frame is None:
+            continue
+        if frame_name == "trade":
+            counterpart = {"China": "Iran", "Iran": "China"}
+            keep = (frame["partner"].eq("World") | frame["partner"].eq(frame["reporter"].map(counterpart))) & frame[
+                "year"
+            ].between(2000, 2020)
+            out[table] = frame[keep]
+            continue
+        if frame_name == "totals":
+            kept = frame  # SIPRI's printed totals of every table read
+        else:
+            kept = frame[raw.kept(frame)] if {"supplier", "recipient"} <= set(frame.columns) else frame
+        if frame_name in ("deliveries", "totals", "deals"):
+            kept = kept.copy()
+            kept.insert(0, "vintage", raw.vintage)
+        out[table] = kept.reset_index(drop=True)
+    rules = (
+        [(None, None)]
+        if raw.keep_all
+        else [(frozenset(r.suppliers) or None, frozenset(r.recipients) or None) for r in raw.keep]
+    )
+    held = [
+        kept for h in export.holds for suppliers, recipients in rules if (kept := h.narrowed(suppliers, recipients))
+    ]
+    complete: dict[str, set[str]] = {}
+    kept_recipients = set(out["sipri_tiv"]["recipient"]) if "sipri_tiv" in out else set()
+    whole = {
+        r
+        for r in kept_recipients
+        if any(h.suppliers is None and (h.recipients is None or r in h.recipients) for h in held)
+    }
+    if whole:
+        complete[raw.vintage] = whole
+    return Contribution(out, complete, {raw.vintage: held} if held else {})
+
+
+def assemble(
+    parts: list[Contribution],
+) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]], dict[str, list[Holding]]]:
+    """Put contributions together: each table concatenated in order, then ordered as :data:`ORDER` says."""
+    tables: dict[str, pd.DataFrame] = {}
+    for table, order in ORDER.items():
+        frames = [p.tables[table] for p in parts if table in p.tables]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if table == "sipri_tiv_totals" and len(frame):
+            frame = frame.drop_duplicates()
+        if order and len(frame):
+            frame = frame.sort_values(order, kind="stable")
+        tables[table] = frame.reset_index(drop=True)
+    complete: dict[str, set[str]] = {}
+    holdings: dict[str, list[Holding]] = {}
+    for part in parts:
+        for label, names in part.complete.items():
+            complete.setdefault(label, set()).update(names)
+        for label, held in part.holdings.items():
+            holdings.setdefault(label, []).extend(held)
+    return tables, complete, holdings
+
+
+def coverage_json(holdings: dict[str, list[Holding]], manifest: dict) -> dict[str, list[dict]]:
+    """The pairs each release holds, as ``datapackage.json`` records them (releases in manifest order)."""
+    return {v: [h.to_json() for h in holdings[v]] for v in vintages_from(manifest) if v in holdings}
+
+
+def _ordered_complete(complete: dict[str, set[str]], manifest: dict) -> dict[str, list[str]]:
+    return {v: sorted(complete[v]) for v in vintages_from(manifest) if v in complete}
 
 
 def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built:
@@ -69,84 +180,21 @@ def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built
 
     A recipient is *complete* in a vintage (its total imports are known) when an
     export of that vintage holds every supplier's deliveries to it and the
-    manifest keeps them all: its SIPRI importer table, a transfers export, or
-    the per-delivery mirror.
+    manifest keeps them all: its SIPRI importer table, a transfers export of
+    all countries, or the per-delivery mirror.
     """
     sources_dir = Path(sources_dir)
     if not sources_dir.is_dir():
         raise InputError(sources_dir, "sources folder not found (expected the raw SIPRI and IMF exports)")
     manifest = manifest or manifest_path()
+    text = manifest.read_text(encoding="utf-8")
     sources = raw_sources(path=manifest)
-    complete: dict[str, set[str]] = {}
-
-    deliveries, totals = [], []
-    for raw in of_format(sources, "sipri-tiv"):
-        for table in sipri_tiv.read_tiv_tables(_resolve(sources_dir, raw)):
-            if table.default_vintage != raw.vintage.split("-")[0]:
-                raise InputError(table.path, f"generated {table.generated}, expected vintage {raw.vintage}")
-            tidy = sipri_tiv.tidy(table, raw.vintage)
-            deliveries.append(tidy[raw.kept(tidy)])
-            tot = table.totals.copy()
-            tot.insert(0, "vintage", raw.vintage)
-            totals.append(tot)
-            if table.orientation == "by-recipient" and raw.keeps_every_supplier_of(table.country):
-                complete.setdefault(raw.vintage, set()).add(table.country)
-    for raw in of_format(sources, "sipri-transfers"):
-        tidy = transfers.tidy(transfers.read_transfers(_resolve(sources_dir, raw)), raw.vintage)
-        kept = tidy[raw.kept(tidy)]
-        deliveries.append(kept)
-        complete.setdefault(raw.vintage, set()).update(r for r in kept["recipient"] if raw.keeps_every_supplier_of(r))
-
-    item_frames = []
-    for raw in of_format(sources, "mirror-json"):
-        items = mirror.read_mirror(_resolve(sources_dir, raw))
-        items = items[raw.kept(items)].reset_index(drop=True)
-        item_frames.append(items)
-        deliveries.append(mirror.yearly_tiv(items, raw.vintage))
-        complete.setdefault(raw.vintage, set()).update(r for r in items["recipient"] if raw.keeps_every_supplier_of(r))
-    items = pd.concat(item_frames, ignore_index=True) if item_frames else pd.DataFrame()
-
-    tiv = pd.concat(deliveries, ignore_index=True)
-    tiv = tiv.sort_values(["vintage", "supplier", "recipient", "year"], kind="stable").reset_index(drop=True)
-    tiv_totals = (
-        pd.concat(totals, ignore_index=True)
-        .drop_duplicates()
-        .sort_values(["vintage", "country", "orientation", "year"], kind="stable")
-        .reset_index(drop=True)
-    )
-
-    deal_frames = []
-    for raw in of_format(sources, "sipri-register"):
-        # Filter while reading: older registers hold damaged rows for other recipients.
-        deals = registers.read_register(_resolve(sources_dir, raw), raw.vintage, recipients=raw.recipients_only()).deals
-        deal_frames.append(deals[raw.kept(deals)])
-    deals = pd.concat(deal_frames, ignore_index=True)
-
-    trade = pd.concat(
-        [imf.read_dots_workbook(_resolve(sources_dir, raw)) for raw in of_format(sources, "imf-dots")],
-        ignore_index=True,
-    )
-    counterpart = {"China": "Iran", "Iran": "China"}
-    keep = (trade["partner"].eq("World") | trade["partner"].eq(trade["reporter"].map(counterpart))) & trade[
-        "year"
-    ].between(2000, 2020)
-    trade = trade[keep].sort_values(["reporter", "partner", "flow", "year"], kind="stable").reset_index(drop=True)
-
-    tables = {
-        "sipri_tiv": tiv,
-        "sipri_tiv_totals": tiv_totals,
-        "sipri_register": deals,
-        "sipri_mirror_items": items,
-        "dots_china_iran": trade,
-        "events": events_table(),
-        "paper_claims": claims_table(),
-    }
-    return Built(
-        tables,
-        sources,
-        {v: sorted(complete[v]) for v in VINTAGES if v in complete},
-        manifest.read_text(encoding="utf-8"),
-    )
+    parts = [contribution(raw, read_export(raw, sources_dir, manifest.parent)) for raw in sources]
+    tables, complete, holdings = assemble(parts)
+    tables["events"] = events_table()
+    tables["paper_claims"] = claims_table()
+    declared = read_manifest(manifest)
+    return Built(tables, sources, _ordered_complete(complete, declared), text, coverage_json(holdings, declared))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -167,16 +215,17 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             os.unlink(tmp)
 
 
-def _source_entry(raw: RawSource, sources_dir: Path) -> dict:
+def source_entry(raw: RawSource, path: Path) -> dict:
+    """The provenance of one raw export as ``datapackage.json`` records it (with the sha256 of ``path``, its file)."""
     entry = {
         "title": raw.title,
-        "path": raw.relpath,
+        "path": raw.relpath if raw.stored == "sources" else f"data/{raw.relpath}",
         "publisher": raw.publisher,
         "repository": raw.repository,
         "commit": raw.commit,
         "retrieved": raw.commit_date,
         "vintage": raw.vintage,
-        "sha256": sha256(sources_dir / raw.relpath),
+        "sha256": sha256(path),
     }
     if raw.note:
         entry["note"] = raw.note
@@ -191,8 +240,14 @@ def _licence(spec: TableSpec) -> list[dict]:
     return [{"name": "SIPRI-terms", "title": SIPRI_TERMS}]
 
 
-def descriptor(tables_dir: Path, sources_dir: Path, built: Built) -> dict:
-    """The Frictionless data-package descriptor for the tables written in ``tables_dir``."""
+def descriptor(
+    tables_dir: Path, sources: dict[str, list[dict]], manifest: dict, complete: dict, coverage: dict
+) -> dict:
+    """The Frictionless data-package descriptor for the tables written in ``tables_dir``.
+
+    ``sources`` gives, per table, the provenance entries of the raw exports it
+    came from (:func:`source_entry`), in manifest order.
+    """
     resources = []
     for name, spec in TABLES.items():
         path = tables_dir / spec.path
@@ -208,8 +263,7 @@ def descriptor(tables_dir: Path, sources_dir: Path, built: Built) -> dict:
                 "bytes": path.stat().st_size,
                 "hash": f"sha256:{sha256(path)}",
                 "schema": frictionless_schema(spec),
-                "sources": [_source_entry(raw, sources_dir) for raw in of_format(built.sources, *TABLE_FORMATS[name])]
-                or [{"title": COMPILED[name]}],
+                "sources": sources.get(name) or [{"title": COMPILED[name]}],
                 "licenses": _licence(spec),
             }
         )
@@ -231,224 +285,113 @@ def descriptor(tables_dir: Path, sources_dir: Path, built: Built) -> dict:
                 "kind": v.kind,
                 "note": v.note,
             }
-            for label, v in VINTAGES.items()
+            for label, v in vintages_from(manifest).items()
         },
-        "register_vintages": REGISTER_VINTAGES,
-        "complete_recipients": built.complete,
+        "register_vintages": register_vintages_from(manifest),
+        "complete_recipients": complete,
+        "coverage": coverage,
         "resources": resources,
     }
 
 
-def write_package(built: Built, out_dir: str | Path, sources_dir: str | Path) -> list[Path]:
-    """Validate and write every table plus ``datapackage.json`` into ``out_dir``, all or nothing."""
-    out_dir, sources_dir = Path(out_dir), Path(sources_dir)
-    tables = built.tables
+def sources_by_table(built: Built, sources_dir: Path, data_folder: Path) -> dict[str, list[dict]]:
+    """Per table, the provenance entries of the exports of the formats that feed it."""
+    return {
+        table: [
+            source_entry(raw, raw.location(sources_dir, data_folder)) for raw in built.sources if raw.format in fmts
+        ]
+        for table, fmts in TABLE_FORMATS.items()
+    }
+
+
+def write_package(
+    tables: dict[str, pd.DataFrame],
+    out_dir: str | Path,
+    *,
+    manifest_text: str,
+    sources: dict[str, list[dict]],
+    complete: dict[str, list[str]],
+    coverage: dict[str, list[dict]],
+    extra_files: dict[str, Path] | None = None,
+) -> list[Path]:
+    """Validate and write every table, ``datapackage.json`` and the manifest into ``out_dir``, all or nothing.
+
+    The tables are validated against the releases ``manifest_text`` declares
+    (the manifest written with them), so a new release is known to the checks.
+    ``extra_files`` (name under ``out_dir`` -> file) are copied in with them.
+    """
+    import tomllib
+
+    from sinoiran.data.tables import read_table_file
+
+    out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = tomllib.loads(manifest_text)
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))
+    previous = os.environ.get("SINOIRAN_DATA")
     try:
+        (scratch / MANIFEST_NAME).write_text(manifest_text, encoding="utf-8")
+        os.environ["SINOIRAN_DATA"] = str(scratch)  # the schemas read the releases from the manifest being written
         for name, spec in TABLES.items():
             validate(tables[name], spec, source=f"{spec.path} (being built)")
             write_csv(tables[name], scratch / spec.path)
         # Read back through the same loader the chapters use, so what is
         # written is exactly what will validate on read.
-        from sinoiran.data.tables import read_table_file
-
         for spec in TABLES.values():
             read_table_file(scratch / spec.path, spec)
-        package = descriptor(scratch, sources_dir, built)
+        package = descriptor(scratch, sources, manifest, complete, coverage)
         (scratch / "datapackage.json").write_text(
             json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        for name, source in (extra_files or {}).items():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, scratch / name)
         written = []
+        for name, _source in (extra_files or {}).items():
+            (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(scratch / name, out_dir / name)
+            written.append(out_dir / name)
         for spec in TABLES.values():
             os.replace(scratch / spec.path, out_dir / spec.path)
             written.append(out_dir / spec.path)
         os.replace(scratch / "datapackage.json", out_dir / "datapackage.json")
         written.append(out_dir / "datapackage.json")
         # The manifest the build read travels with the tables, so out_dir is a complete data folder.
-        (scratch / MANIFEST_NAME).write_text(built.manifest, encoding="utf-8")
         os.replace(scratch / MANIFEST_NAME, out_dir / MANIFEST_NAME)
         written.append(out_dir / MANIFEST_NAME)
         return written
     finally:
+        if previous is None:
+            os.environ.pop("SINOIRAN_DATA", None)
+        else:
+            os.environ["SINOIRAN_DATA"] = previous
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def build_data(sources_dir: str | Path, out_dir: str | Path, manifest: Path | None = None) -> list[Path]:
     """Read the raw exports in ``sources_dir`` and write ``out_dir`` (normally ``data/``).
 
-    Files in the sources folder that the manifest does not name are reported on
-    standard error (they are not read).
+    Exports added with ``data add`` are read from ``data/added/`` of the
+    manifest's folder. Files in the sources folder that the manifest does not
+    name are reported on standard error (they are not read).
     """
+    manifest = manifest or manifest_path()
     built = build_tables(sources_dir, manifest)
-    for name in unlisted_files(Path(sources_dir), built.sources):
+    for name in unlisted_files(Path(sources_dir), [s for s in built.sources if s.stored == "sources"]):
         print(f"not in the sources manifest (not read): {name}", file=sys.stderr)
-    return write_package(built, out_dir, sources_dir)
+    added = {f"{s.relpath}": manifest.parent / s.relpath for s in built.sources if s.stored == "data"}
+    same_folder = Path(out_dir).resolve() == manifest.parent.resolve()
+    return write_package(
+        built.tables,
+        out_dir,
+        manifest_text=built.manifest,
+        sources=sources_by_table(built, Path(sources_dir), manifest.parent),
+        complete=built.complete,
+        coverage=built.coverage,
+        extra_files=None if same_folder else added,
+    )
 
 
-def _toml_value(value: object) -> str:
-    """A TOML literal for the simple values of the manifest (strings, integers, lists and tables of them)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"no TOML form for {value!r}")
-
-
-def describe_export(path: Path, format: str) -> dict:
-    """What an export says about itself: title, generation date, years covered, suppliers held."""
-    if format == "sipri-tiv":
-        tables = sipri_tiv.read_tiv_tables(path)
-        years = [y for t in tables for y in t.years]
-        by_supplier = [t.country for t in tables if t.orientation == "by-supplier"]
-        return {
-            "title": "; ".join(
-                f"SIPRI TIV table, {'exports from' if t.orientation == 'by-supplier' else 'imports of'} {t.country}"
-                for t in tables
-            ),
-            "generated": tables[0].generated,
-            "years": (min(years), max(years)),
-            "suppliers": by_supplier if len(by_supplier) == len(tables) else "all",
-        }
-    if format == "sipri-transfers":
-        parsed = transfers.read_transfers(path)
-        years = parsed.deliveries["year"]
-        return {
-            "title": f"SIPRI transfers export ({parsed.scope})",
-            "generated": parsed.generated,
-            "years": (int(years.min()), int(years.max())),
-            "suppliers": "all",
-        }
-    if format == "sipri-register":
-        return {"title": "SIPRI trade register", "generated": None, "years": None, "suppliers": None}
-    raise InputError(path, f"data add reads SIPRI TIV tables, transfers exports and registers, not {format!r}")
-
-
-def add_export(
-    file: str | Path,
-    vintage: str,
-    *,
-    sources_dir: str | Path,
-    out_dir: str | Path,
-    recipients: list[str] | None = None,
-    suppliers: list[str] | None = None,
-) -> list[str]:
-    """Register a raw export in the sources manifest and rebuild ``out_dir``, all or nothing; return report lines.
-
-    The file is copied into ``sources_dir/added/`` unless it is already inside
-    the sources folder. A new vintage label gets a ``[vintages.LABEL]`` entry
-    from what the file says (generation date, years, suppliers held). By
-    default every row is kept, except for a transfers export, which holds every
-    country pair: name the ``recipients`` to keep. The rebuild runs in a fresh
-    process on a scratch copy of ``out_dir`` (so the new release is known to the
-    schemas), and the scratch replaces ``out_dir`` only if it succeeds.
-    """
-    import subprocess
-
-    from sinoiran.readers.detect import detect
-
-    file, sources_dir, out_dir = Path(file).resolve(), Path(sources_dir).resolve(), Path(out_dir).resolve()
-    if not sources_dir.is_dir():
-        raise InputError(sources_dir, "sources folder not found; pass --sources DIR")
-    format = detect(file).format
-    about = describe_export(file, format)
-    if format == "sipri-transfers" and not recipients:
-        raise InputError(
-            file, "a transfers export holds every country pair: name the recipients to keep with --recipients"
-        )
-    try:
-        relpath = str(file.relative_to(sources_dir))
-    except ValueError:
-        target = sources_dir / "added" / file.name
-        if target.exists() and sha256(target) != sha256(file):
-            raise InputError(target, "a different file of that name is already in the sources folder") from None
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(file, target)
-        relpath = str(target.relative_to(sources_dir))
-    manifest_file = manifest_path(out_dir)
-    manifest_text = manifest_file.read_text(encoding="utf-8")
-    if f"path = {_toml_value(relpath)}" in manifest_text:
-        raise InputError(file, f"already in the sources manifest as {relpath}")
-    lines = []
-    if vintage not in VINTAGES and format != "sipri-register":
-        generated, (first, last) = about["generated"], about["years"]
-        if generated.year != int(vintage.split("-")[0]):
-            raise InputError(file, f"generated {generated:%d %b %Y}, which does not fit the vintage label {vintage!r}")
-        lines += [
-            "",
-            f"[vintages.{_toml_value(vintage)}]",
-            f"generated = {_toml_value(generated.isoformat())}",
-            f"data_start = {first}",
-            f"data_end = {last}",
-            f"suppliers = {_toml_value(about['suppliers'])}",
-            f"kind = {_toml_value('sipri-transfers' if format == 'sipri-transfers' else 'sipri-tiv-table')}",
-            f"note = {_toml_value(f'Added by data add from {file.name}.')}",
-        ]
-    keep: object = "all"
-    if recipients or suppliers:
-        rule = {}
-        if recipients:
-            rule["recipients"] = list(recipients)
-        if suppliers:
-            rule["suppliers"] = list(suppliers)
-        keep = [rule]
-    entry = {
-        "path": relpath,
-        "format": format,
-        "vintage": vintage,
-        "keep": keep,
-        "title": about["title"],
-        "publisher": "SIPRI",
-        "repository": "",
-        "commit": "",
-        "retrieved": _mtime_date(file),
-        "terms": "sipri",
-        "note": "Added with `python -m sinoiran data add`.",
-    }
-    lines += ["", "[[exports]]", *(f"{k} = {_toml_value(v)}" for k, v in entry.items())]
-    # TOML allows a [vintages.X] table after the [[exports]] array: a table header names its own path.
-    new_manifest = manifest_text.rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-
-    scratch = Path(tempfile.mkdtemp(prefix=".add-", dir=out_dir.parent))
-    try:
-        shutil.copytree(out_dir, scratch / "data")
-        (scratch / "data" / manifest_file.name).write_text(new_manifest, encoding="utf-8")
-        env = {**os.environ, "SINOIRAN_DATA": str(scratch / "data")}
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sinoiran",
-                "data",
-                "build",
-                "--sources",
-                str(sources_dir),
-                "--output",
-                str(scratch / "data"),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            message = (result.stderr.strip().splitlines() or ["the rebuild failed"])[-1].removeprefix("error: ")
-            raise InputError(file, f"rebuild with this export failed, data/ left unchanged: {message}")
-        for path in sorted((scratch / "data").iterdir()):
-            if path.is_file():
-                os.replace(path, out_dir / path.name)
-        return [f"added {relpath} ({format}, vintage {vintage}) to {manifest_file.name}; rebuilt {out_dir}"]
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _mtime_date(path: Path) -> str:
-    """The file's modification date (ISO), standing for the download date of an export added by hand."""
-    import datetime as dt
-
-    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+def default_data_dir() -> Path:
+    """The data folder commands work on by default (``$SINOIRAN_DATA`` or the project's ``data/``)."""
+    return data_dir()

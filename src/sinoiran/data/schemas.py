@@ -41,6 +41,11 @@ def _within_vintage(frame: pd.DataFrame) -> pd.Series:
     return frame["year"] <= ends.fillna(YEAR_MAX)
 
 
+def _known(releases) -> pa.Check:
+    """A check that a column holds only labels the manifest declares (read when the check runs, not at import)."""
+    return pa.Check(lambda column: column.isin(list(releases)), error="a release the sources manifest does not declare")
+
+
 _country = pa.Column("str", pa.Check.str_length(min_value=1))
 
 SIPRI_TIV = TableSpec(
@@ -50,7 +55,7 @@ SIPRI_TIV = TableSpec(
     key=["vintage", "supplier", "recipient", "year"],
     schema=pa.DataFrameSchema(
         {
-            "vintage": pa.Column("str", pa.Check.isin(list(VINTAGES))),
+            "vintage": pa.Column("str", _known(VINTAGES)),
             "supplier": _country,
             "recipient": _country,
             "year": _year(),
@@ -77,7 +82,7 @@ SIPRI_TIV_TOTALS = TableSpec(
     key=["vintage", "country", "orientation", "year"],
     schema=pa.DataFrameSchema(
         {
-            "vintage": pa.Column("str", pa.Check.isin(list(VINTAGES))),
+            "vintage": pa.Column("str", _known(VINTAGES)),
             "country": _country,
             "orientation": pa.Column("str", pa.Check.isin(["by-supplier", "by-recipient"])),
             "year": _year(),
@@ -98,6 +103,8 @@ SIPRI_TIV_TOTALS = TableSpec(
 )
 
 _flag = pa.Column("bool")
+#: A flag SIPRI may leave unsaid (True, False, or empty for unknown).
+_maybe = pa.Column("boolean", nullable=True)
 _count = pa.Column("Int64", pa.Check.ge(0), nullable=True)
 _tiv_opt = pa.Column("float64", pa.Check.ge(0), nullable=True)
 
@@ -107,17 +114,17 @@ SIPRI_REGISTER = TableSpec(
     title="SIPRI trade-register deals with Iran as recipient, per register vintage",
     schema=pa.DataFrameSchema(
         {
-            "vintage": pa.Column("str", pa.Check.isin(list(REGISTER_VINTAGES))),
+            "vintage": pa.Column("str", _known(REGISTER_VINTAGES)),
             "supplier": _country,
             "recipient": _country,
             "designation": pa.Column("str", pa.Check.str_length(min_value=1)),
             "description": pa.Column("str"),
             "order_year": pa.Column("Int64", pa.Check.in_range(YEAR_MIN - 10, YEAR_MAX), nullable=True),
-            "order_year_uncertain": _flag,
+            "order_year_uncertain": _maybe,
             "number_ordered": _count,
-            "number_ordered_uncertain": _flag,
+            "number_ordered_uncertain": _maybe,
             "number_delivered": _count,
-            "number_delivered_uncertain": _flag,
+            "number_delivered_uncertain": _maybe,
             "delivery_first": pa.Column("Int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
             "delivery_last": pa.Column("Int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
             "delivery_years": pa.Column("str", pa.Check.str_matches(r"^(\d{4}(;\d{4})*)?$"), nullable=True),
@@ -298,6 +305,7 @@ _FRICTIONLESS_TYPES = {
     "Int64": "integer",
     "float64": "number",
     "bool": "boolean",
+    "boolean": "boolean",
 }
 
 
@@ -321,7 +329,14 @@ def frictionless_schema(spec: TableSpec) -> dict:
 
 def read_dtypes(spec: TableSpec) -> dict[str, str]:
     """pandas dtypes to read a table's CSV with, so empty strings stay strings."""
-    mapping = {"string[python]": "string", "int64": "Int64", "Int64": "Int64", "float64": "float64", "bool": "boolean"}
+    mapping = {
+        "string[python]": "string",
+        "int64": "Int64",
+        "Int64": "Int64",
+        "float64": "float64",
+        "bool": "boolean",
+        "boolean": "boolean",
+    }
     return {name: mapping[str(col.dtype)] for name, col in spec.schema.columns.items()}
 
 

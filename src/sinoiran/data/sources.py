@@ -16,6 +16,7 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.data.vintages import manifest_path, read_manifest
+from sinoiran.readers.formats import FORMATS
 
 SIPRI_CREDIT = "Information from the SIPRI Arms Transfers Database"
 SIPRI_TERMS = (
@@ -24,7 +25,6 @@ SIPRI_TERMS = (
 )
 IMF_TERMS = "IMF Direction of Trade Statistics; IMF terms of use for data (attribution to the IMF)."
 TERMS = {"sipri": SIPRI_TERMS, "imf": IMF_TERMS}
-FORMATS = ("sipri-tiv", "sipri-register", "sipri-transfers", "mirror-json", "imf-dots")
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,12 @@ class RawSource:
     note: str = ""
     keep_all: bool = True
     keep: tuple[KeepRule, ...] = field(default_factory=tuple)
+    stored: str = "sources"  # "sources": in the raw-sources folder; "data": kept in the repository, under data/
+    accept_label: bool = False  # the release label was given against what the file's date suggests
+
+    def location(self, sources_dir: Path, data_folder: Path) -> Path:
+        """Where the raw file is: in the sources folder, or (for exports added with ``data add``) in ``data/``."""
+        return (data_folder if self.stored == "data" else sources_dir) / self.relpath
 
     def kept(self, frame: pd.DataFrame) -> pd.Series:
         """Which rows of a tidy ``supplier, recipient, ...`` frame the project keeps from this export."""
@@ -89,6 +95,8 @@ def _raw_source(entry: dict, path: Path, index: int) -> RawSource:
         raise InputError(path, f"{where}: missing {', '.join(missing)}")
     if entry["format"] not in FORMATS:
         raise InputError(path, f"{where}: unknown format {entry['format']!r}; one of {', '.join(FORMATS)}")
+    if entry.get("stored", "sources") not in ("sources", "data"):
+        raise InputError(path, f'{where}: stored must be "sources" or "data"')
     keep = entry.get("keep", "all")
     if keep != "all" and not (isinstance(keep, list) and all(isinstance(r, dict) for r in keep)):
         raise InputError(path, f'{where}: keep must be "all" or a list of {{recipients, suppliers}} rules')
@@ -110,6 +118,8 @@ def _raw_source(entry: dict, path: Path, index: int) -> RawSource:
         note=entry.get("note", ""),
         keep_all=keep == "all",
         keep=rules,
+        stored=entry.get("stored", "sources"),
+        accept_label=bool(entry.get("accept_label", False)),
     )
 
 

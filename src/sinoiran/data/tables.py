@@ -19,6 +19,7 @@ import pandas as pd
 from sinoiran.base.errors import InputError
 from sinoiran.base.hashing import sha256
 from sinoiran.base.paths import data_dir
+from sinoiran.data import reads
 from sinoiran.data.schemas import TABLES, TableSpec, read_dtypes, validate
 from sinoiran.data.vintages import REGISTER_VINTAGES, check_vintage
 
@@ -71,13 +72,12 @@ def _final_dtype(spec: TableSpec, name: str) -> str:
         "Int64": "Int64",
         "float64": "float64",
         "bool": "bool",
+        "boolean": "boolean",
     }[dtype]
 
 
-#: The files read through the package's loaders since the set was last cleared, as absolute paths
-#: (a table, ``datapackage.json``, the sensitivity results). The book's runner clears it before a
-#: chapter and reads it after, so that each chapter's cache key covers the files it actually read.
-FILES_READ: set[str] = set()
+#: The files read through the package's loaders (see :mod:`sinoiran.data.reads`).
+FILES_READ = reads.FILES_READ
 
 
 def read_package(directory: Path | None = None) -> dict:

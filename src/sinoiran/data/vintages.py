@@ -9,59 +9,13 @@ per-delivery-year rebuild of the 2026 release (not a SIPRI export).
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from sinoiran.base.errors import InputError
+from sinoiran.base.errors import InputError, UsageError
 from sinoiran.base.paths import data_dir
-
-
-@dataclass(frozen=True)
-class Vintage:
-    """One release: its label, generation date, last data year and coverage."""
-
-    label: str
-    generated: str  # ISO date SIPRI (or the mirror's author) generated the data
-    data_start: int  # first calendar year the tables cover
-    data_end: int  # last calendar year with data
-    suppliers: tuple[str, ...] | None  # suppliers the project's copy covers; None = all
-    kind: str  # "sipri-tiv-table" or "derived-mirror"
-    note: str
-
-    @property
-    def suppliers_text(self) -> str:
-        """Human-readable supplier coverage."""
-        return "all suppliers" if self.suppliers is None else ", ".join(self.suppliers)
-
-    def gap(self, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> str | None:
-        """Why this vintage cannot answer for ``suppliers`` in ``start..end``, or None if it can.
-
-        ``suppliers=None`` asks for every supplier at once (a total, a share, a
-        ranking), which only a vintage holding all suppliers can give. This is
-        the project's one coverage check; :func:`coverage_gap` and
-        :func:`require_coverage` are its module-level forms.
-        """
-        if start < self.data_start or end > self.data_end:
-            return f"vintage {self.label} covers {self.data_start}-{self.data_end} only"
-        if self.suppliers is None:
-            return None
-        if suppliers is None:
-            return (
-                f"vintage {self.label} holds only {self.suppliers_text} as suppliers, so no total over all "
-                "suppliers: shares need every supplier"
-            )
-        missing = [s for s in suppliers if s not in self.suppliers]
-        if missing:
-            return (
-                f"vintage {self.label} does not hold {', '.join(missing)} as a supplier "
-                f"(it holds only {self.suppliers_text} as suppliers)"
-            )
-        return None
-
-    def covers(self, supplier: str, year: int) -> bool:
-        """True if this vintage, as held by the project, has data for ``supplier`` in ``year``."""
-        return self.gap([supplier], year, year) is None
-
+from sinoiran.base.releases import Coverage, Holding, Vintage
+from sinoiran.data import reads
 
 #: The manifest of raw exports and releases (``data/sources.toml``); see :mod:`sinoiran.data.sources`.
 MANIFEST_NAME = "sources.toml"
@@ -100,32 +54,136 @@ def vintages_from(manifest: dict) -> dict[str, Vintage]:
     return out
 
 
-_MANIFEST = read_manifest()
+class _FromManifest(Mapping):
+    """A table of the sources manifest of the current data folder, read when first used, never at import.
+
+    It follows ``SINOIRAN_DATA`` and the manifest's modification time, so a
+    process that switches data folders or adds an export (``data add``) sees the
+    new releases without restarting.
+    """
+
+    def __init__(self, build: Callable[[dict], dict]) -> None:
+        self._build = build
+        self._key: tuple[str, float] | None = None
+        self._table: dict = {}
+
+    def _current(self) -> dict:
+        path = manifest_path()
+        key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+        if key != self._key:
+            self._table = self._build(read_manifest(path))
+            self._key = key
+        return self._table
+
+    def __getitem__(self, label: str):
+        return self._current()[label]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._current())
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)})"
+
+
+class _Labels(Sequence):
+    """The labels of a :class:`_FromManifest` table, as a sequence (for ``isin`` and ``list``)."""
+
+    def __init__(self, table: Mapping) -> None:
+        self._table = table
+
+    def __getitem__(self, index):
+        return list(self._table)[index]
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+def register_vintages_from(manifest: dict) -> dict[str, str]:
+    """The register releases a manifest declares: label -> note."""
+    return {label: e.get("note", "") for label, e in manifest.get("registers", {}).items()}
+
+
 #: The SIPRI releases the project holds, as ``data/sources.toml`` declares them (labels are data, not code).
-VINTAGES: dict[str, Vintage] = vintages_from(_MANIFEST)
+VINTAGES: Mapping[str, Vintage] = _FromManifest(vintages_from)
 
 #: Vintages of the SIPRI trade registers held (deal lists, not yearly tables).
-REGISTER_VINTAGES: dict[str, str] = {label: e.get("note", "") for label, e in _MANIFEST.get("registers", {}).items()}
+REGISTER_VINTAGES: Mapping[str, str] = _FromManifest(register_vintages_from)
 
 #: How the ledger and the tables label each register vintage (``register-2024`` for the 2024 register).
-REGISTER_LABELS: dict[str, str] = {f"register-{v}": v for v in REGISTER_VINTAGES}
+REGISTER_LABELS: Mapping[str, str] = _FromManifest(
+    lambda manifest: {f"register-{v}": v for v in register_vintages_from(manifest)}
+)
+
+#: The labels of :data:`VINTAGES`, in the manifest's order.
+VINTAGE_LABELS: Sequence[str] = _Labels(VINTAGES)
 
 
-def check_vintage(label: str, known: dict | None = None) -> str:
+def check_vintage(label: str, known: Mapping | None = None) -> str:
     """Return ``label`` if it is a known vintage, else raise ``ValueError`` listing them."""
     known = VINTAGES if known is None else known
     if label not in known:
-        raise ValueError(f"unknown vintage {label!r}; known vintages: {', '.join(known)}")
+        raise UsageError(f"unknown vintage {label!r}; known vintages: {', '.join(known)}")
     return label
 
 
-def coverage_gap(vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> str | None:
-    """Why ``vintage`` cannot answer for these suppliers and years, or None if it can (see :meth:`Vintage.gap`)."""
-    return VINTAGES[check_vintage(vintage)].gap(suppliers, start, end)
+def _coverage_from_package(path: Path) -> dict[str, tuple[Holding, ...]]:
+    import json
+
+    if not path.exists():
+        return {}
+    package = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        label: tuple(Holding.from_json(e) for e in entries) for label, entries in package.get("coverage", {}).items()
+    }
 
 
-def require_coverage(vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int) -> None:
-    """Raise ``ValueError`` with the coverage gap's message unless ``vintage`` covers these suppliers and years."""
-    gap = coverage_gap(vintage, suppliers, start, end)
+_COVERAGE: dict[tuple, Coverage] = {}
+
+
+def current_coverage() -> Coverage:
+    """What the project's copy of each release holds: the releases of the manifest and the pairs of
+    ``datapackage.json``'s ``coverage`` (read when first asked, again when either file changes).
+
+    Recorded as a dependency on the manifest's releases and on that one field of ``datapackage.json``."""
+    path = data_dir() / "datapackage.json"
+    reads.record(path, "coverage")
+    key = (
+        str(path.resolve()),
+        path.stat().st_mtime if path.exists() else 0.0,
+        manifest_path().stat().st_mtime if manifest_path().exists() else 0.0,
+    )
+    if key not in _COVERAGE:
+        _COVERAGE.clear()
+        _COVERAGE[key] = Coverage(dict(VINTAGES), _coverage_from_package(path))
+    return _COVERAGE[key]
+
+
+def coverage(vintage: str) -> tuple[Holding, ...]:
+    """The pairs the project's copy of ``vintage`` holds."""
+    return current_coverage().holdings.get(vintage, ())
+
+
+def coverage_gap(
+    vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int, *, recipient: str
+) -> str | None:
+    """Why ``vintage`` cannot answer for these suppliers' deliveries to ``recipient`` in these years, or None
+    (see :meth:`sinoiran.base.releases.Coverage.gap`)."""
+    return current_coverage().gap(check_vintage(vintage), suppliers, start, end, recipient=recipient)
+
+
+def require_coverage(
+    vintage: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int, *, recipient: str
+) -> None:
+    """Raise a usage error with the coverage gap's message unless ``vintage`` covers these suppliers' deliveries
+    to ``recipient`` in these years."""
+    gap = coverage_gap(vintage, suppliers, start, end, recipient=recipient)
     if gap:
-        raise ValueError(gap)
+        raise UsageError(gap)
+
+
+def held_suppliers(vintage: str, recipient: str, start: int, end: int) -> list[str] | None:
+    """The suppliers of ``recipient`` whose deliveries ``vintage`` holds in ``start..end``; None means every one."""
+    return current_coverage().held_suppliers(check_vintage(vintage), recipient, start, end)
