@@ -417,6 +417,14 @@ def detect(path: str | Path) -> Detected:
     misfit = next(((r, n) for r, n in zip(rows.rows, rows.lines, strict=True) if sum(1 for c in r if c) >= 3), None)
     where = f"line {misfit[1]} ({','.join(misfit[0])[:70]!r}) is no header it knows" if misfit else "no header row"
     shape = f" [{rows.described}]"
+    first = next((r for r in rows.rows if any(r)), [])
+    if nearest is None and sum(1 for c in first if c) >= 5 and any(c.replace(".", "").isdigit() for c in first):
+        raise InputError(
+            path,
+            f"no header: the file starts with a row of data ({','.join(first)[:60]!r}); SIPRI's exports start with a "
+            f"title and a row of column names: was the file cut, or saved without its first lines?{shape}",
+            row=rows.lines[0],
+        )
     if nearest:
         raise InputError(path, f"not a complete {FORMATS[nearest].description}: {where}{shape}")
     raise InputError(path, f"not an export this package reads ({', '.join(FORMATS)}): {where}{shape}")
