@@ -1,8 +1,9 @@
 """Bring your own SIPRI data: ``data add`` works from a plain clone, keeps the export, merges all or nothing.
 
 The exports added are real (cut from real downloads, ``tests/fixtures/real/SOURCES.toml``): the 2016
-importer table of Egypt, a recipient ``data/`` does not hold, and every delivery to Venezuela from the
-2025 release's all-pairs transfers export. None of these tests needs ``../shared``, except the one that
+importer table of Egypt, a recipient ``data/`` does not hold in that release, and every delivery to
+Myanmar from the 2023 interim site's all-pairs transfers export (the release of 2022, which ``data/``
+holds for Iran and its neighbours only). None of these tests needs ``../shared``, except the one that
 rebuilds everything from the raw exports and compares.
 """
 
@@ -26,7 +27,23 @@ from sinoiran.data.add import add_export
 from conftest import REAL, SHARED_SOURCES, needs_sources
 
 EGYPT = REAL / "tiv_2016_importer_egypt.csv"
-VENEZUELA = REAL / "transfers_2025rel_venezuela.csv"
+MYANMAR = REAL / "transfers_2022rel_myanmar.txt"
+#: Every delivery to Venezuela from the 2025 all-pairs export, which data/ already holds whole.
+VENEZUELA_2025 = REAL / "transfers_2025rel_venezuela.csv"
+
+
+def glued_texts(notebook: Path) -> dict[str, str]:
+    """The text values an executed chapter glued, by name."""
+    import ast
+
+    found = {}
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            text = out.get("data", {}).get("application/papermill.record/text/plain")
+            if name and text and text.startswith(("'", '"')):
+                found[name] = ast.literal_eval(text)
+    return found
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -61,35 +78,48 @@ def test_an_importer_table_is_added_to_its_release_and_kept_in_the_repository(da
     assert check.returncode == 0, check.stderr
 
 
-def test_a_transfers_export_adds_a_release_and_names_go_through_the_alias_table(data_copy):
-    lines = add_export(VENEZUELA, out_dir=data_copy, recipients=["Venezuela (Bolivarian Republic of)"])
-    assert "release 2025" in "\n".join(lines) and "complete in 2025: Venezuela" in "\n".join(lines)
+def test_a_transfers_export_widens_its_release_and_names_go_through_the_alias_table(data_copy):
+    lines = add_export(MYANMAR, out_dir=data_copy, recipients=["Burma"])
+    said = "\n".join(lines)
+    assert "release 2022" in said and "generated 11 Mar 2023, in the month of SIPRI's update" in said
+    assert "complete in 2022: Myanmar" in said
     manifest = tomllib.loads((data_copy / "sources.toml").read_text())
-    assert manifest["vintages"]["2025"]["data_end"] == 2024 and manifest["vintages"]["2025"]["suppliers"] == "all"
+    assert manifest["exports"][-1]["keep"] == [{"recipients": ["Myanmar"]}]
     package = json.loads((data_copy / "datapackage.json").read_text())
-    assert package["coverage"]["2025"] == [
-        {"suppliers": "all", "recipients": ["Venezuela"], "first": 1995, "last": 2024}
-    ]
+    assert package["coverage"]["2022"][-1] == {
+        "suppliers": "all",
+        "recipients": ["Myanmar"],
+        "first": 2011,
+        "last": 2021,
+    }
+    assert "Myanmar" in package["complete_recipients"]["2022"] and "Iran" not in package["complete_recipients"]["2022"]
     tiv = pd.read_csv(data_copy / "sipri_tiv.csv")
-    russia = tiv[(tiv.vintage.astype(str) == "2025") & (tiv.supplier == "Russia") & (tiv.recipient == "Venezuela")]
-    assert russia.set_index("year")["tiv"][2007] == pytest.approx(740, abs=0.5)
+    china = tiv[(tiv.vintage.astype(str) == "2022") & (tiv.supplier == "China") & (tiv.recipient == "Myanmar")]
+    assert china.set_index("year")["tiv"][2011] == pytest.approx(277, abs=0.5)
+
+
+def test_an_export_whose_rows_data_already_holds_is_refused_whole(data_copy):
+    before = snapshot(data_copy)
+    with pytest.raises(InputError, match="duplicate key"):
+        add_export(VENEZUELA_2025, out_dir=data_copy, recipients=["Venezuela"])
+    assert snapshot(data_copy) == before
 
 
 def test_names_that_match_nothing_are_refused_with_suggestions(data_copy):
     before = snapshot(data_copy)
-    with pytest.raises(UsageError, match="unknown recipient 'Venezuala' in .*closest: Venezuela"):
-        add_export(VENEZUELA, out_dir=data_copy, recipients=["Venezuala"])
+    with pytest.raises(UsageError, match="unknown recipient 'Myanmr' in .*closest: Myanmar"):
+        add_export(MYANMAR, out_dir=data_copy, recipients=["Myanmr"])
     with pytest.raises(InputError, match="keep no row"):  # both names are in the file, but no China-Fiji row
         add_export(REAL / "transfers_2025rel_all_pairs.csv", out_dir=data_copy, recipients=["Fiji"], suppliers=["PRC"])
     assert snapshot(data_copy) == before
 
 
 def test_a_label_against_what_the_file_says_is_refused_unless_accepted(data_copy):
-    with pytest.raises(UsageError, match=r"--vintage 2026 does not fit .*12 Feb 2026, before SIPRI's March 2026"):
-        add_export(VENEZUELA, "2026", out_dir=data_copy)
-    add_export(VENEZUELA, "2026-feb", out_dir=data_copy, accept_label=True)
+    with pytest.raises(UsageError, match=r"--vintage 2023 does not fit .*11 Mar 2023, in the month of SIPRI's update"):
+        add_export(MYANMAR, "2023", out_dir=data_copy)
+    add_export(MYANMAR, "2023-interim", out_dir=data_copy, accept_label=True)
     manifest = tomllib.loads((data_copy / "sources.toml").read_text())
-    assert manifest["exports"][-1]["accept_label"] is True and "2026-feb" in manifest["vintages"]
+    assert manifest["exports"][-1]["accept_label"] is True and "2023-interim" in manifest["vintages"]
 
 
 def test_a_failed_add_leaves_data_untouched(data_copy, tmp_path):
@@ -108,7 +138,7 @@ def test_a_failed_add_leaves_data_untouched(data_copy, tmp_path):
 @pytest.mark.slow
 def test_data_build_from_the_raw_folder_reproduces_the_added_tables(data_copy, tmp_path):
     add_export(EGYPT, out_dir=data_copy)
-    add_export(VENEZUELA, out_dir=data_copy, recipients=["Venezuela"])
+    add_export(MYANMAR, out_dir=data_copy, recipients=["Myanmar"])
     rebuilt = tmp_path / "rebuilt"
     result = subprocess.run(
         [sys.executable, "-m", "sinoiran", "data", "build", "--sources", str(SHARED_SOURCES), "--output", str(rebuilt)],
@@ -139,11 +169,11 @@ def test_the_readme_journey_in_a_fresh_clone_with_nothing_beside_it(tmp_path):
 
     for command in (
         [sys.executable, "-m", "sinoiran", "data", "add", str(EGYPT)],
-        [sys.executable, "-m", "sinoiran", "data", "add", str(VENEZUELA), "--recipients", "Venezuela"],
+        [sys.executable, "-m", "sinoiran", "data", "add", str(MYANMAR), "--recipients", "Burma"],
     ):
         added = run(*command)
         assert added.returncode == 0, added.stderr
-    trends_out, own_out = tmp_path / "egypt.ipynb", tmp_path / "venezuela.ipynb"
+    trends_out, own_out = tmp_path / "egypt.ipynb", tmp_path / "myanmar.ipynb"
     papermill = [sys.executable, "-m", "papermill", "--cwd", "chapters", "--no-progress-bar"]
     egypt = run(
         *papermill,
@@ -159,16 +189,16 @@ def test_the_readme_journey_in_a_fresh_clone_with_nothing_beside_it(tmp_path):
         "United States/Russia",
         "all suppliers",
     )
-    venezuela = run(
+    myanmar = run(
         *papermill,
         "chapters/own_country.ipynb",
         str(own_out),
-        *("-p", "vintage", "2025", "-p", "recipient", "Venezuela", "-p", "suppliers", "PRC, Russia"),
-        *("-p", "start_year", "1995", "-p", "end_year", "2024", "-p", "break_year", "2014"),
+        *("-p", "vintage", "2022", "-p", "recipient", "Burma", "-p", "suppliers", "Russian Federation, PRC"),
+        *("-p", "start_year", "2011", "-p", "end_year", "2021", "-p", "break_year", "2016"),
     )
-    assert venezuela.returncode == 0, venezuela.stderr[-3000:]
-    glued = json.dumps(json.loads(own_out.read_text()))
-    assert "Venezuela" in glued and "China" in glued
+    assert myanmar.returncode == 0, myanmar.stderr[-3000:]
+    glued = glued_texts(own_out)
+    assert (glued["recipient_name"], glued["leader_name"], glued["follower_name"]) == ("Myanmar", "Russia", "China")
     # A misspelt name gets one line with the closest names, not an authoring message.
     wrong = run(
         *papermill,

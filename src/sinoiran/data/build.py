@@ -117,6 +117,8 @@ def contribution(raw: RawSource, export: Export) -> Contribution:
             continue
         if frame_name == "totals":
             kept = frame  # SIPRI's printed totals of every table read
+        elif frame_name == "items":
+            kept = frame[raw.kept_items(frame)]
         else:
             kept = frame[raw.kept(frame)] if {"supplier", "recipient"} <= set(frame.columns) else frame
         if frame_name in ("deliveries", "totals", "deals"):

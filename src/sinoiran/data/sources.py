@@ -59,6 +59,7 @@ class RawSource:
     note: str = ""
     keep_all: bool = True
     keep: tuple[KeepRule, ...] = field(default_factory=tuple)
+    keep_items: tuple[KeepRule, ...] | None = None  # item-level rows kept (mirror), if narrower than ``keep``
     stored: str = "sources"  # "sources": in the raw-sources folder; "data": kept in the repository, under data/
     accept_label: bool = False  # the release label was given against what the file's date suggests
 
@@ -72,6 +73,15 @@ class RawSource:
             return pd.Series(True, index=frame.index)
         keep = pd.Series(False, index=frame.index)
         for rule in self.keep:
+            keep |= rule.matches(frame)
+        return keep
+
+    def kept_items(self, frame: pd.DataFrame) -> pd.Series:
+        """Which item-level rows (the mirror's items table) the project keeps: ``keep_items`` if set, else ``keep``."""
+        if self.keep_items is None:
+            return self.kept(frame)
+        keep = pd.Series(False, index=frame.index)
+        for rule in self.keep_items:
             keep |= rule.matches(frame)
         return keep
 
@@ -100,6 +110,9 @@ def _raw_source(entry: dict, path: Path, index: int) -> RawSource:
     keep = entry.get("keep", "all")
     if keep != "all" and not (isinstance(keep, list) and all(isinstance(r, dict) for r in keep)):
         raise InputError(path, f'{where}: keep must be "all" or a list of {{recipients, suppliers}} rules')
+    items = entry.get("keep_items")
+    if items is not None and not (isinstance(items, list) and all(isinstance(r, dict) for r in items)):
+        raise InputError(path, f"{where}: keep_items must be a list of {{recipients, suppliers}} rules")
     rules = (
         ()
         if keep == "all"
@@ -118,6 +131,9 @@ def _raw_source(entry: dict, path: Path, index: int) -> RawSource:
         note=entry.get("note", ""),
         keep_all=keep == "all",
         keep=rules,
+        keep_items=None
+        if items is None
+        else tuple(KeepRule(tuple(r.get("recipients", ())), tuple(r.get("suppliers", ()))) for r in items),
         stored=entry.get("stored", "sources"),
         accept_label=bool(entry.get("accept_label", False)),
     )
