@@ -43,6 +43,7 @@ FRAME_TABLES: dict[str, str] = {
     "totals": "sipri_tiv_totals",
     "deals": "sipri_register",
     "items": "sipri_mirror_items",
+    "rows": "sipri_deliveries",
     "trade": "dots_china_iran",
 }
 
@@ -63,6 +64,7 @@ ORDER: dict[str, list[str] | None] = {
     "sipri_tiv_totals": ["vintage", "country", "orientation", "year"],
     "sipri_register": None,
     "sipri_mirror_items": None,
+    "sipri_deliveries": ["vintage", "supplier", "recipient", "year", "deal_id"],
     "dots_china_iran": ["reporter", "partner", "flow", "year"],
 }
 
@@ -117,11 +119,11 @@ def contribution(raw: RawSource, export: Export) -> Contribution:
             continue
         if frame_name == "totals":
             kept = frame  # SIPRI's printed totals of every table read
-        elif frame_name == "items":
+        elif frame_name in ("items", "rows"):
             kept = frame[raw.kept_items(frame)]
         else:
             kept = frame[raw.kept(frame)] if {"supplier", "recipient"} <= set(frame.columns) else frame
-        if frame_name in ("deliveries", "totals", "deals"):
+        if frame_name in ("deliveries", "totals", "deals", "rows"):
             kept = kept.copy()
             kept.insert(0, "vintage", raw.vintage)
         out[table] = kept.reset_index(drop=True)

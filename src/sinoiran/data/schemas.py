@@ -133,6 +133,9 @@ SIPRI_REGISTER = TableSpec(
             "tiv_per_unit": _tiv_opt,
             "tiv_total_order": _tiv_opt,
             "tiv_delivered": _tiv_opt,
+            "uncertain_since": pa.Column("Int64", pa.Check.in_range(YEAR_MIN, YEAR_MAX), nullable=True),
+            "replaces_order_year": pa.Column("Int64", pa.Check.in_range(YEAR_MIN - 10, YEAR_MAX), nullable=True),
+            "cancelled_year": pa.Column("Int64", pa.Check.in_range(YEAR_MIN - 10, YEAR_MAX), nullable=True),
         },
         checks=[
             pa.Check(
@@ -163,6 +166,9 @@ SIPRI_REGISTER = TableSpec(
         "tiv_per_unit": "SIPRI TIV per unit, millions (registers from 2024)",
         "tiv_total_order": "SIPRI TIV of the whole order, millions",
         "tiv_delivered": "SIPRI TIV of the weapons delivered, millions",
+        "uncertain_since": "Year since which SIPRI's comment calls the deal's status uncertain (e.g. due to a UN arms embargo)",
+        "replaces_order_year": "Year of an earlier order this deal replaces, as SIPRI's comment says",
+        "cancelled_year": "Year an order was cancelled, as SIPRI's comment says",
     },
 )
 
@@ -191,6 +197,59 @@ SIPRI_MIRROR_ITEMS = TableSpec(
         "description": "Weapon category",
         "number": "Number of items delivered that year",
         "tiv": "Volume in millions of SIPRI TIV",
+    },
+)
+
+SIPRI_DELIVERIES = TableSpec(
+    name="sipri_deliveries",
+    path="sipri_deliveries_iran.csv",
+    title="SIPRI's per-delivery transfers export: one row per deal and delivery year, Iran as recipient",
+    schema=pa.DataFrameSchema(
+        {
+            "vintage": pa.Column("str", _known(VINTAGES)),
+            "deal_id": pa.Column("str", pa.Check.str_length(min_value=1)),
+            "supplier": _country,
+            "recipient": _country,
+            "designation": pa.Column("str"),
+            "description": pa.Column("str"),
+            "category": pa.Column("str"),
+            "order_year": pa.Column("Int64", pa.Check.in_range(YEAR_MIN - 10, YEAR_MAX), nullable=True),
+            "order_date_estimated": _maybe,
+            "numbers_delivered": _count,
+            "numbers_estimated": _maybe,
+            "year": _year(),
+            "year_estimated": _maybe,
+            "status": pa.Column("str"),
+            "second_hand": _maybe,
+            "unit_tiv_new": _tiv_opt,
+            "unit_tiv_deal": _tiv_opt,
+            "tiv": _tiv_opt,
+            "local_production": _maybe,
+        },
+        checks=[pa.Check(_within_vintage, error="year after the vintage's last data year")],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "vintage": "SIPRI release the export belongs to",
+        "deal_id": "SIPRI's deal identifier (one deal has one row per delivery year)",
+        "supplier": "Supplying state (or SIPRI's name of a non-state party)",
+        "recipient": "Receiving state",
+        "designation": "SIPRI weapon designation",
+        "description": "SIPRI's weapon description",
+        "category": "SIPRI armament category",
+        "order_year": "Year of order",
+        "order_date_estimated": "SIPRI marks the order date as an estimate (empty: SIPRI does not say)",
+        "numbers_delivered": "Number of items delivered that year",
+        "numbers_estimated": "SIPRI marks the number delivered as an estimate (empty: SIPRI does not say)",
+        "year": "Delivery year",
+        "year_estimated": "SIPRI marks the delivery year as an estimate (empty: SIPRI does not say)",
+        "status": "New, Second hand, or Second hand but modernized",
+        "second_hand": "True for second-hand weapons",
+        "unit_tiv_new": "SIPRI estimate: unit TIV of the weapon as new, millions",
+        "unit_tiv_deal": "TIV deal unit: unit TIV in this deal (lower for second-hand weapons), millions",
+        "tiv": "TIV delivered that year, millions (a volume index, not money)",
+        "local_production": "Produced under licence in the recipient (empty: SIPRI does not say)",
     },
 )
 
@@ -296,7 +355,17 @@ PAPER_CLAIMS = TableSpec(
 )
 
 TABLES: dict[str, TableSpec] = {
-    t.name: t for t in [SIPRI_TIV, SIPRI_TIV_TOTALS, SIPRI_REGISTER, SIPRI_MIRROR_ITEMS, DOTS, EVENTS, PAPER_CLAIMS]
+    t.name: t
+    for t in [
+        SIPRI_TIV,
+        SIPRI_TIV_TOTALS,
+        SIPRI_REGISTER,
+        SIPRI_MIRROR_ITEMS,
+        SIPRI_DELIVERIES,
+        DOTS,
+        EVENTS,
+        PAPER_CLAIMS,
+    ]
 }
 
 _FRICTIONLESS_TYPES = {

@@ -59,7 +59,7 @@ class RawSource:
     note: str = ""
     keep_all: bool = True
     keep: tuple[KeepRule, ...] = field(default_factory=tuple)
-    keep_items: tuple[KeepRule, ...] | None = None  # item-level rows kept (mirror), if narrower than ``keep``
+    keep_items: tuple[KeepRule, ...] | None = None  # item-level rows kept (mirror items, transfers' deliveries)
     stored: str = "sources"  # "sources": in the raw-sources folder; "data": kept in the repository, under data/
     accept_label: bool = False  # the release label was given against what the file's date suggests
 
@@ -77,7 +77,8 @@ class RawSource:
         return keep
 
     def kept_items(self, frame: pd.DataFrame) -> pd.Series:
-        """Which item-level rows (the mirror's items table) the project keeps: ``keep_items`` if set, else ``keep``."""
+        """Which item-level rows (the mirror's items, a transfers export's deliveries) the project keeps:
+        ``keep_items`` if set, else ``keep``."""
         if self.keep_items is None:
             return self.kept(frame)
         keep = pd.Series(False, index=frame.index)

@@ -56,7 +56,31 @@ REGISTER_COLUMNS = [
     "tiv_per_unit",
     "tiv_total_order",
     "tiv_delivered",
+    "uncertain_since",
+    "replaces_order_year",
+    "cancelled_year",
 ]
+
+#: What SIPRI's free-text comments say that the analysis needs, kept as years (the prose itself is not kept):
+#: "status since 2010 uncertain (due to UN arms embargo)", "replacing 2007 order ...", "cancelled 2010".
+_UNCERTAIN = re.compile(r"status since (\d{4}) uncertain", re.I)
+_REPLACES = re.compile(r"replacing (\d{4}) order", re.I)
+_CANCELLED = re.compile(r"cancelled (?:in )?(\d{4})", re.I)
+
+
+def comment_years(comment: str) -> dict[str, int | None]:
+    """The years a register comment gives: since when a deal's status is uncertain, which earlier order it
+    replaces, and when an order was cancelled (None where the comment does not say)."""
+    found = {}
+    for key, pattern in (
+        ("uncertain_since", _UNCERTAIN),
+        ("replaces_order_year", _REPLACES),
+        ("cancelled_year", _CANCELLED),
+    ):
+        match = pattern.search(comment or "")
+        found[key] = int(match[1]) if match else None
+    return found
+
 
 _RANGE = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 _SCOPE = re.compile(r"year range '(\d{4})' to '(\d{4})'")
@@ -265,6 +289,8 @@ def _parse_rows(
                     path, row[idx["SIPRI TIV of delivered weapons"]], "SIPRI TIV of delivered weapons", line
                 ),
             )
+        comment = row[idx["Comments"]] if "Comments" in idx and idx["Comments"] < len(row) else ""
+        rec.update(comment_years(comment))
         rec.update(
             vintage=vintage,
             supplier=supplier,
@@ -352,6 +378,9 @@ def read_register(
         idx["Number delivered"] = idx.pop(delivered_name)
         flag = "?"
     width = max(idx.values()) + 1
+    for name in ("Comments", "Comment"):  # optional: what the comments say is kept as years, not as prose
+        if name in header:
+            idx["Comments"] = header.index(name)
     body, lines, rejoined = _rejoin(text.rows, text.lines, header_idx + 1, len(header))
     seen: set[str] = set()
 
@@ -371,7 +400,16 @@ def read_register(
     if records and not text.ends_with_newline and layout != "2013" and records[-1]["_line"] == lines[-1]:
         _check_last_row(path, records[-1], lines[-1])
     deals = pd.DataFrame.from_records(records, columns=REGISTER_COLUMNS)
-    for name in ["order_year", "number_ordered", "number_delivered", "delivery_first", "delivery_last"]:
+    for name in [
+        "order_year",
+        "number_ordered",
+        "number_delivered",
+        "delivery_first",
+        "delivery_last",
+        "uncertain_since",
+        "replaces_order_year",
+        "cancelled_year",
+    ]:
         deals[name] = deals[name].astype("Int64")
     for name in ["tiv_per_unit", "tiv_total_order", "tiv_delivered"]:
         deals[name] = deals[name].astype("float64")

@@ -245,7 +245,7 @@ def read_transfers(path: str | Path, rows: Rows | None = None) -> Transfers:
         )
     deliveries = pd.DataFrame.from_records(records, columns=DELIVERY_COLUMNS)
     deliveries["order_year"] = deliveries["order_year"].astype("Int64")
-    deliveries["numbers_delivered"] = deliveries["numbers_delivered"].astype("Float64")
+    deliveries["numbers_delivered"] = deliveries["numbers_delivered"].astype("Int64")
     for flag in (*FLAGS, "second_hand", "local_production"):
         deliveries[flag] = deliveries[flag].astype("boolean")
     return Transfers(
