@@ -191,7 +191,7 @@ def test_missing_column_in_a_data_table(data_copy):
     lines = [",".join(line.split(",")[:-1]) for line in path.read_text().splitlines()]
     path.write_text("\n".join(lines) + "\n")
     _rehash(data_copy, "events")
-    with expect(path, column="source", match="missing column"):
+    with expect(path, column="china_vote", match="missing column"):
         tables.load_table("events", data_copy)
 
 

@@ -159,3 +159,71 @@ def by_order_year(rebuilt: pd.DataFrame, *, start: int, end: int, before: int) -
     deals["ordered_before"] = deals["order_year"] < before
     deals["share"] = deals["tiv"] / deals["tiv"].sum()
     return deals.sort_values("tiv", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def delivery_status(
+    register: pd.DataFrame, *, vintage: str, supplier: str, recipient: str, start: int, end: int
+) -> pd.DataFrame:
+    """Per year ``start..end``: how many of ``supplier``'s deals with ``recipient`` in one register deliver
+    that year, and how many of them SIPRI's comments mark as of uncertain status from that year or earlier.
+
+    Columns: ``year``, ``deals`` (delivering that year), ``uncertain`` (of those, marked "status since
+    <year> uncertain" with that year at most the delivery year), ``all_uncertain`` (every delivering deal
+    is marked: a delivery that year is SIPRI's assumption, not an observation).
+    """
+    deals = register[
+        (register["vintage"] == vintage) & (register["supplier"] == supplier) & (register["recipient"] == recipient)
+    ]
+    rows = []
+    for year in range(start, end + 1):
+        delivering, uncertain = 0, 0
+        for deal in deals.itertuples():
+            listed = [int(y) for y in str(deal.delivery_years or "").split(";") if y]
+            years = listed or (
+                list(range(int(deal.delivery_first), int(deal.delivery_last) + 1))
+                if not pd.isna(deal.delivery_first)
+                else []
+            )
+            if year in years:
+                delivering += 1
+                uncertain += not pd.isna(deal.uncertain_since) and int(deal.uncertain_since) <= year
+        rows.append(
+            {
+                "year": year,
+                "deals": delivering,
+                "uncertain": uncertain,
+                "all_uncertain": delivering > 0 and uncertain == delivering,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def estimated_share(
+    deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipient: str, start: int, end: int
+) -> pd.DataFrame:
+    """Per year: ``supplier``'s TIV delivered to ``recipient`` (millions) in a release's per-delivery rows, and
+    the part of it whose delivery year SIPRI marks as an estimate (``estimated_share``, a fraction; an empty
+    flag counts as not marked). Empty where the release has no per-delivery rows."""
+    rows = deliveries[
+        (deliveries["vintage"] == vintage)
+        & (deliveries["supplier"] == supplier)
+        & (deliveries["recipient"] == recipient)
+        & deliveries["year"].between(start, end)
+    ]
+    marked = rows["year_estimated"].fillna(False).astype(bool)
+    out = (
+        rows.assign(estimated_tiv=rows["tiv"].where(marked, 0.0))
+        .groupby("year", as_index=False)
+        .agg(tiv=("tiv", "sum"), estimated_tiv=("estimated_tiv", "sum"))
+    )
+    out["estimated_share"] = out["estimated_tiv"] / out["tiv"].where(out["tiv"] > 0)
+    return out
+
+
+def newest_order(register: pd.DataFrame, *, vintage: str, supplier: str, recipient: str) -> float:
+    """The latest order year among ``supplier``'s deals with ``recipient`` in one register (NaN if none)."""
+    deals = register[
+        (register["vintage"] == vintage) & (register["supplier"] == supplier) & (register["recipient"] == recipient)
+    ]
+    years = deals["order_year"].dropna()
+    return float(years.max()) if len(years) else float("nan")

@@ -263,3 +263,88 @@ def exporter_baseline(
             }
         )
     return pd.DataFrame(rows)
+
+
+def release_spread(
+    tiv: pd.DataFrame, *, flows: list[tuple[str, str]], start: int, end: int, releases: list[str] | None = None
+) -> pd.DataFrame:
+    """How much the same flows move between releases: the sum over ``start..end`` of each (supplier,
+    recipient) in every release that holds it, and the flow's relative range (largest over smallest,
+    minus one).
+
+    Columns: ``supplier``, ``recipient``, one column per release (millions of TIV; NaN where a release does
+    not hold the flow), ``releases`` (how many hold it), ``spread`` (a fraction). This is the measure of
+    how far a figure can move by revision alone; the claims' tolerance for an amount is the largest spread of
+    the paper's *other* flows (:func:`tolerance_for`).
+    """
+    labels = releases or list(VINTAGES)
+    rows = []
+    for supplier, recipient in flows:
+        values = {}
+        for vintage in labels:
+            if coverage_gap(vintage, [supplier], start, end, recipient=recipient):
+                continue
+            values[vintage] = period_sum(tiv, vintage, supplier, recipient, start, end)
+        held = [v for v in values.values() if v == v and v > 0]
+        rows.append(
+            {
+                "supplier": supplier,
+                "recipient": recipient,
+                **{label: values.get(label, float("nan")) for label in labels},
+                "releases": len(held),
+                "spread": (max(held) / min(held) - 1) if len(held) >= 2 else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def tolerance_for(spread: pd.DataFrame, supplier: str, recipient: str) -> tuple[float, str]:
+    """The tolerance for an amount of one flow: the largest spread between releases of the paper's other flows
+    (so that no flow sets its own), and which flow set it, in words."""
+    others = spread[~((spread["supplier"] == supplier) & (spread["recipient"] == recipient))].dropna(subset=["spread"])
+    if others.empty:
+        return float("nan"), "no other flow is held in two releases"
+    top = others.loc[others["spread"].idxmax()]
+    return float(top["spread"]), f"{top['supplier']} to {top['recipient']}"
+
+
+def client_changes(
+    tiv: pd.DataFrame,
+    *,
+    vintage: str,
+    supplier: str,
+    before: tuple[int, int],
+    after: tuple[int, int],
+    min_volume: float,
+) -> pd.DataFrame:
+    """How ``supplier``'s deliveries to each of its sizeable clients changed between two windows, in one release.
+
+    A client is sizeable when it received at least ``min_volume`` million TIV from ``supplier`` over
+    ``before``. Columns: ``recipient``, ``mean_before``, ``mean_after`` (millions of TIV per year) and
+    ``change`` (a fraction: -0.85 is a fall of 85%), sorted from the largest fall; the client-level
+    baseline a fall of one client is compared with. States only: SIPRI's non-state actors, organisations
+    and unknown recipients are left out.
+    """
+    from sinoiran.base.names import actor_kind
+
+    rows = tiv[(tiv["vintage"] == vintage) & (tiv["supplier"] == supplier)]
+    years = range(min(before[0], after[0]), max(before[1], after[1]) + 1)
+    wide = (
+        rows.pivot_table(index="recipient", columns="year", values="tiv", aggfunc="sum")
+        .reindex(columns=years)
+        .fillna(0.0)
+    )
+    span_before = list(range(before[0], before[1] + 1))
+    span_after = list(range(after[0], after[1] + 1))
+    out = pd.DataFrame(
+        {
+            "recipient": wide.index,
+            "volume_before": wide[span_before].sum(axis=1).to_numpy(),
+            "mean_before": wide[span_before].mean(axis=1).to_numpy(),
+            "mean_after": wide[span_after].mean(axis=1).to_numpy(),
+        }
+    )
+    states = out["recipient"].map(lambda r: actor_kind(r) == "state").astype(bool)
+    out = out[(out["volume_before"] >= min_volume) & states]
+    out["change"] = out["mean_after"] / out["mean_before"] - 1
+    return out.drop(columns=["volume_before"]).sort_values("change", kind="stable").reset_index(drop=True)

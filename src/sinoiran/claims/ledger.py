@@ -1,4 +1,12 @@
-"""The claims ledger: every claim in every vintage with its verdict, and the summaries the book shows."""
+"""The claims ledger: every claim in every release with its verdict, and the summaries the book shows.
+
+Tallies count **independent** claims, once each: a claim that restates the data
+of others (``derived_from`` in the catalogue: a mean that is a total divided by
+seven, a fall that follows from two means) is shown with them and left out of
+the counts. A claim's overall verdict (:func:`claim_verdicts`) says whether it
+is borne out in every release or register that can test it, in some, or in
+none.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +17,7 @@ import pandas as pd
 
 from sinoiran.base.errors import UsageError
 from sinoiran.base.precision import round_snapped
-from sinoiran.claims.evaluators import EVALUATORS
+from sinoiran.claims.checks import CHECKS, context
 from sinoiran.claims.rules import (
     AGREEING,
     DISAGREEING,
@@ -19,9 +27,8 @@ from sinoiran.claims.rules import (
     TIV_VINTAGES,
     VERDICTS,
     display_value,
-    reason,
 )
-from sinoiran.data.paper import BY_ID, CLAIM_IDS
+from sinoiran.data.paper import BY_ID, CLAIM_IDS, catalogue
 from sinoiran.data.tables import Inputs
 from sinoiran.data.vintages import REGISTER_LABELS
 
@@ -29,6 +36,7 @@ LEDGER_COLUMNS = [
     "claim_id",
     "section",
     "kind",
+    "independent",
     "vintage",
     "paper_value",
     "paper_text",
@@ -58,19 +66,19 @@ def ledger(inputs: Inputs, vintage: str = "all") -> pd.DataFrame:
     ``LEDGER_COLUMNS``; values are numbers with a text beside them
     (:class:`sinoiran.claims.rules.Row`).
     """
-    missing = [c for c in CLAIM_IDS if c not in EVALUATORS]
+    claims = catalogue()
+    missing = sorted({c.kind for c in claims if c.kind not in CHECKS})
     if missing:
-        raise RuntimeError(f"claims without an evaluator: {', '.join(missing)}")
+        raise RuntimeError(f"kinds of check the registry does not know: {', '.join(missing)}")
     labels = ledger_labels()
     if vintage != "all" and vintage not in labels and vintage != DOTS_LABEL:
         raise UsageError(f"unknown vintage {vintage!r}; choose 'all' or one of: {', '.join(labels)}")
-    rows = [asdict(row) for claim_id in CLAIM_IDS for row in EVALUATORS[claim_id](BY_ID[claim_id], inputs)]
+    ctx = context(inputs, claims)
+    rows = [asdict(row) for claim in claims for row in CHECKS[claim.kind](claim, ctx)]
     frame = pd.DataFrame(rows)
     frame["section"] = frame["claim_id"].map(lambda c: BY_ID[c].section)
     frame["kind"] = frame["claim_id"].map(lambda c: BY_ID[c].kind)
-    frame["reason"] = [
-        reason(r.verdict, r.paper_value, r.recomputed_value, BY_ID[r.claim_id], r.note) for r in frame.itertuples()
-    ]
+    frame["independent"] = frame["claim_id"].map(lambda c: BY_ID[c].independent)
     agreeing = frame[frame["verdict"].isin(AGREEING) & frame["vintage"].ne(NO_VINTAGE)]
     reproduced_in = agreeing.groupby("claim_id")["vintage"].agg(lambda v: ", ".join(v))
     frame["reproduced_in"] = frame["claim_id"].map(reproduced_in).fillna("")
@@ -113,7 +121,7 @@ def amount_ranges(frame: pd.DataFrame) -> pd.DataFrame:
     for claim_id, group in tiv_rows.groupby("claim_id", sort=False):
         claim = BY_ID[claim_id]
         values = pd.to_numeric(group["recomputed_value"], errors="coerce").dropna()
-        if claim.value is None or claim.tolerance is None or values.empty or claim.kind not in ("sum", "mean"):
+        if claim.value is None or values.empty or claim.kind not in ("flow-sum", "flow-mean"):
             continue
         nearest = values.iloc[(values - claim.value).abs().argmin()]
         rows.append(
@@ -168,6 +176,57 @@ def best_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+#: A claim's overall verdict across the releases and registers that can test it.
+OVERALL = ("borne out", "borne out in part", "not borne out", "not testable")
+
+
+def claim_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per claim: its overall verdict across every release or register that can test it, and whether it is
+    independent (counted) or restates others.
+
+    *borne out*: every testable row agrees (reproduced, supported, arithmetic consistent); *not borne out*:
+    every testable row disagrees; *borne out in part*: anything between (close, partly supported, or
+    releases that disagree with each other); *not testable*: no row can test it. Columns: ``claim_id``,
+    ``section``, ``independent``, ``derived_from``, ``overall``, ``testable`` (rows), ``verdicts`` (the
+    summary line).
+    """
+    rows = []
+    for claim_id in [c for c in CLAIM_IDS if c in set(frame["claim_id"])]:
+        sub = frame[frame["claim_id"] == claim_id]
+        tested = sub[sub["verdict"] != "not-testable"]
+        if tested.empty:
+            overall = "not testable"
+        elif tested["verdict"].isin(AGREEING).all():
+            overall = "borne out"
+        elif tested["verdict"].isin(DISAGREEING).all():
+            overall = "not borne out"
+        else:
+            overall = "borne out in part"
+        claim = BY_ID[claim_id]
+        rows.append(
+            {
+                "claim_id": claim_id,
+                "section": claim.section,
+                "independent": claim.independent,
+                "derived_from": ", ".join(claim.derived_from),
+                "overall": overall,
+                "testable": len(tested),
+                "verdicts": verdict_summary(frame, claim_id),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def independent_tally(frame: pd.DataFrame) -> dict[str, int]:
+    """How many independent claims are borne out, borne out in part, not borne out, not testable (and in all)."""
+    verdicts = claim_verdicts(frame)
+    counted = verdicts[verdicts["independent"]]
+    tally = {name: int((counted["overall"] == name).sum()) for name in OVERALL}
+    tally["independent"] = len(counted)
+    tally["derived"] = int((~verdicts["independent"]).sum())
+    return tally
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:

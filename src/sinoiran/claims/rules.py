@@ -1,4 +1,24 @@
-"""The verdict vocabulary, the verdict rules, and the ledger's row.
+"""The verdict vocabulary, the verdict rule for amounts, and the ledger's row.
+
+**Verdicts** are an enum (:class:`Verdict`); their values are the words the
+ledger shows.
+
+**The rule for an amount** (a sum or mean of TIV the paper prints), stated once
+and applied by :func:`amount_verdict`:
+
+* the printed figure stands for an interval: "$470 million" for 469.5-470.5,
+  "$1.6 billion" for 1,550-1,650 million (half its last printed digit either way);
+* a recomputed value has a rounding interval of its own where the release prints
+  whole millions of TIV (a sum of *n* yearly cells can be off by 0.5 *n*, a mean
+  by 0.5);
+* *reproduced*: the two intervals meet; *close*: they miss each other by at most
+  the tolerance, relative to the printed figure; *differs*: by more.
+
+The tolerance is measured, not chosen: it is the largest revision of one of the
+paper's other flows between the releases held (see
+:func:`sinoiran.analysis.review.release_spread`), so a figure within it of a
+release could come from another release of SIPRI's database, and no flow sets
+its own tolerance.
 
 A ledger row carries each value twice: a number (``paper_value``,
 ``recomputed_value``; NaN where the value is not a number) and a text
@@ -10,28 +30,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import StrEnum
 
-from sinoiran.base.precision import round_snapped, snap
-from sinoiran.data.paper import Claim
 from sinoiran.data.vintages import VINTAGE_LABELS
 
-VERDICTS = (
-    "reproduced",
-    "close",
-    "differs",
-    "arithmetic-consistent",
-    "arithmetic-inconsistent",
-    "supported",
-    "partly-supported",
-    "not-supported",
-    "not-testable",
-)
+
+class Verdict(StrEnum):
+    """What a check found; the value is the word the ledger shows."""
+
+    REPRODUCED = "reproduced"
+    CLOSE = "close"
+    DIFFERS = "differs"
+    ARITHMETIC_CONSISTENT = "arithmetic-consistent"
+    ARITHMETIC_INCONSISTENT = "arithmetic-inconsistent"
+    SUPPORTED = "supported"
+    PARTLY_SUPPORTED = "partly-supported"
+    NOT_SUPPORTED = "not-supported"
+    NOT_TESTABLE = "not-testable"
+
+
+VERDICTS = tuple(v.value for v in Verdict)
 #: Verdicts that count as the paper being borne out.
-AGREEING = frozenset({"reproduced", "supported", "arithmetic-consistent"})
+AGREEING = frozenset({Verdict.REPRODUCED, Verdict.SUPPORTED, Verdict.ARITHMETIC_CONSISTENT})
 #: Verdicts that agree with the paper only in part: near its number, or with part of a list.
-PARTLY = frozenset({"close", "partly-supported"})
+PARTLY = frozenset({Verdict.CLOSE, Verdict.PARTLY_SUPPORTED})
 #: Verdicts that count as the paper being contradicted.
-DISAGREEING = frozenset({"differs", "not-supported", "arithmetic-inconsistent"})
+DISAGREEING = frozenset({Verdict.DIFFERS, Verdict.NOT_SUPPORTED, Verdict.ARITHMETIC_INCONSISTENT})
 TIV_VINTAGES = VINTAGE_LABELS
 DOTS_LABEL = "dots-2022"
 NO_VINTAGE = "-"
@@ -39,9 +63,10 @@ NO_VINTAGE = "-"
 
 @dataclass
 class Row:
-    """One ledger row: a claim checked in one vintage (or once, where vintages do not apply).
+    """One ledger row: a claim checked in one release (or once, where releases do not apply).
 
-    Values are numbers (NaN if not a number) with a text beside them ('' if the value is a number).
+    Values are numbers (NaN if not a number) with a text beside them ('' if the value is a number);
+    ``reason`` says why the row gets its verdict in one sentence, ``note`` gives the evidence.
     """
 
     claim_id: str
@@ -52,12 +77,14 @@ class Row:
     recomputed_text: str
     unit: str
     verdict: str
+    reason: str
     tolerance: str
     note: str
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"{self.claim_id}: unknown verdict {self.verdict!r}")
+        self.verdict = str(Verdict(self.verdict))
 
 
 def split_value(value: float | str | None) -> tuple[float, str]:
@@ -76,78 +103,55 @@ def display_value(number: float, text: str) -> float | str | None:
     return text or None
 
 
-def printed_verdict(paper: float, value: float, step: float, tolerance: float) -> str:
-    """The verdict rule for an amount, applicable by hand.
+@dataclass(frozen=True)
+class AmountJudgement:
+    """The verdict on an amount, and how far the two intervals lie apart (relative to the printed figure)."""
 
-    *reproduced*: ``value`` rounds (half up) to the printed figure at the precision it is printed with
-    (``step``: 1 for "$470 million", 100 for "$4.9 billion" in millions); *close*: not at printed
-    precision, but within ``tolerance`` (relative) of it; *differs*: neither.
+    verdict: Verdict
+    distance: float  # 0 where the intervals meet
+    direction: str  # "above" or "below" the printed interval ("" where they meet)
+
+
+def amount_verdict(printed: float, step: float, value: float, slack: float, tolerance: float) -> AmountJudgement:
+    """The rule for an amount (see the module docstring), applicable by hand.
+
+    ``step`` is the printed precision (1 for "$470 million", 100 for "$4.9 billion" in millions), ``slack``
+    the recomputed value's own rounding (0.5 per whole-TIV cell of a sum; 0 for a release with decimals),
+    ``tolerance`` the relative distance still called *close*.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError("no recomputed value to compare")
-    rounded = math.floor(value / step + 0.5 + 1e-9) * step
-    if math.isclose(rounded, paper, rel_tol=1e-9, abs_tol=1e-9):
-        return "reproduced"
-    return "close" if relative_verdict(paper, value, tolerance) == "reproduced" else "differs"
+    low, high = printed - step / 2, printed + step / 2
+    if value + slack >= low - 1e-9 and value - slack <= high + 1e-9:
+        return AmountJudgement(Verdict.REPRODUCED, 0.0, "")
+    if value + slack < low:
+        distance, direction = (low - (value + slack)) / abs(printed), "below"
+    else:
+        distance, direction = ((value - slack) - high) / abs(printed), "above"
+    verdict = Verdict.CLOSE if distance <= tolerance + 1e-12 else Verdict.DIFFERS
+    return AmountJudgement(verdict, distance, direction)
 
 
-def relative_verdict(paper: float, value: float, tolerance: float) -> str:
-    """``reproduced`` if ``value`` is within ``tolerance`` (relative) of ``paper``, else ``differs``."""
+def relative_verdict(paper: float, value: float, tolerance: float) -> Verdict:
+    """*reproduced* if ``value`` is within ``tolerance`` (relative) of ``paper``, else *differs*."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise ValueError("no recomputed value to compare")
-    return "reproduced" if abs(value - paper) <= tolerance * abs(paper) + 1e-12 else "differs"
+    return Verdict.REPRODUCED if abs(value - paper) <= tolerance * abs(paper) + 1e-12 else Verdict.DIFFERS
 
 
-def arithmetic_verdict(printed: float, computed: float, decimals: int) -> str:
+def arithmetic_verdict(printed: float, computed: float, decimals: int) -> Verdict:
     """Consistent if ``computed`` rounds (half away from zero) to ``printed`` at ``decimals`` places."""
     scale = 10**decimals
     rounded = math.floor(abs(computed) * scale + 0.5) / scale * (1 if computed >= 0 else -1)
-    return "arithmetic-consistent" if math.isclose(rounded, printed, abs_tol=1e-9) else "arithmetic-inconsistent"
+    return (
+        Verdict.ARITHMETIC_CONSISTENT
+        if math.isclose(rounded, printed, abs_tol=1e-9)
+        else Verdict.ARITHMETIC_INCONSISTENT
+    )
 
 
-def tolerance_text(claim: Claim) -> str:
-    """The tolerance as shown in the ledger."""
-    if claim.tolerance is not None:
-        return f"±{claim.tolerance:.0%} relative ({claim.tolerance_reason})"
-    return claim.tolerance_reason or "-"
-
-
-def reason(verdict: str, paper: float, value: float, claim: Claim, note: str) -> str:
-    """Why a row gets its verdict, in one sentence a student can follow."""
-
-    def num(x: float) -> str:
-        # At the precision the paper prints the claim with, so that the sentence shows the
-        # value as the tables do; four significant digits for a claim that prints no number.
-        if claim.value is not None:
-            return f"{round_snapped(x, claim.printed_decimals):,.{claim.printed_decimals}f}"
-        return f"{snap(x):,.4g}" if abs(x) < 1e4 else f"{snap(x):,.0f}"
-
-    criterion = claim.tolerance_reason.removeprefix("criterion: ") if claim.tolerance_reason else ""
-    if verdict == "not-testable":
-        return note.split(". ")[0].rstrip(".") + "."
-    if (
-        verdict in ("reproduced", "close", "differs")
-        and claim.kind in ("sum", "mean")
-        and paper == paper
-        and value == value
-    ):
-        tolerance = f"{claim.tolerance:.0%}" if claim.tolerance is not None else "the"
-        if verdict == "reproduced":
-            return f"{num(value)} rounds to the printed {claim.paper_value} at the precision it is printed with."
-        direction = "above" if value > paper else "below"
-        gap = abs(value / paper - 1)
-        if verdict == "close":
-            return (
-                f"{num(value)} is {gap:.1%} {direction} the printed {claim.paper_value}: within the {tolerance} "
-                "tolerance, but it does not round to the printed figure."
-            )
-        return (
-            f"{num(value)} is {gap:.0%} {direction} the printed {claim.paper_value}, outside the {tolerance} tolerance."
-        )
-    if verdict.startswith("arithmetic"):
-        holds = "rounds" if verdict == "arithmetic-consistent" else "does not round"
-        return f"The paper's own numbers give {num(value)}, which {holds} to its printed {num(paper)}."
-    if verdict in ("supported", "partly-supported", "not-supported") and criterion:
-        holds = {"supported": "holds", "partly-supported": "holds in part", "not-supported": "does not hold"}[verdict]
-        return f"The test ({criterion}) {holds} in this release or register."
-    return note.split(". ")[0].rstrip(".") + "."
+def criterion_verdict(holds: bool, in_part: bool = False) -> Verdict:
+    """The verdict of a criterion: *supported* if it holds, *partly supported* if it holds in part, else not."""
+    if holds:
+        return Verdict.SUPPORTED
+    return Verdict.PARTLY_SUPPORTED if in_part else Verdict.NOT_SUPPORTED

@@ -2,15 +2,47 @@
 
 Each event has an ISO date, the precision the date is known to (``day`` or
 ``month``), a kind, a short description written for this project, and the
-public document that fixes the date. :func:`events_table` returns them as the
-``events`` table written to ``data/events.csv``.
+public document that fixes the date. Sanctions also carry what they did, as a
+short code (``measure``: ``arms-to-iran`` ...), and Security Council
+resolutions their vote and China's vote, from the UN's record of the meeting.
+:func:`events_table` returns them as the ``events`` table written to
+``data/events.csv``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-EVENT_COLUMNS = ["event_id", "date", "precision", "kind", "description", "source"]
+EVENT_COLUMNS = ["event_id", "date", "precision", "kind", "description", "source", "measure", "vote", "china_vote"]
+
+#: What each sanction did, as a code the claims compare with the paper's description:
+#: nuclear-missile-items (supply of nuclear- and missile-related items banned), arms-from-iran (Iran's arms
+#: exports banned), travel-assets-dual-use (travel bans and asset freezes widened, dual-use items added),
+#: reaffirm (no new measures), major-arms-to-iran (supply of major conventional arms to Iran banned),
+#: arms-to-iran (all arms to Iran banned), mtcr-items (missile-technology items banned).
+MEASURES: dict[str, str] = {
+    "unsc-1737": "nuclear-missile-items",
+    "eu-2007-140": "mtcr-items",
+    "unsc-1747": "arms-from-iran",
+    "eu-2007-246": "arms-to-iran",
+    "unsc-1803": "travel-assets-dual-use",
+    "unsc-1835": "reaffirm",
+    "unsc-1929": "major-arms-to-iran",
+    "eu-2010-413": "arms-to-iran",
+}
+
+#: Security Council votes (for-against-abstaining) and China's vote, from the UN's press release of the meeting.
+VOTES: dict[str, tuple[str, str, str]] = {
+    "unsc-1737": ("15-0-0", "for", "UN press release SC/8928, 23 Dec 2006"),
+    "unsc-1747": ("15-0-0", "for", "UN press release SC/8980, 24 Mar 2007"),
+    "unsc-1803": ("14-0-1", "for", "UN press release SC/9268, 3 Mar 2008 (Indonesia abstained)"),
+    "unsc-1835": ("15-0-0", "for", "UN press release SC/9459, 27 Sep 2008"),
+    "unsc-1929": (
+        "12-2-1",
+        "for",
+        "UN press release SC/9948, 9 Jun 2010 (Brazil and Turkey against, Lebanon abstained)",
+    ),
+}
 
 # (event_id, date, precision, kind, description, source)
 _EVENTS: list[tuple[str, str, str, str, str, str]] = [
@@ -116,7 +148,9 @@ _EVENTS: list[tuple[str, str, str, str, str, str]] = [
         "2007-12-03",
         "day",
         "intelligence",
-        "US National Intelligence Estimate judges that Iran halted its nuclear weapons programme in autumn 2003",
+        "US National Intelligence Estimate judges that Iran halted its nuclear weapons programme in autumn 2003, "
+        "defining the programme as design and weaponisation work and covert uranium conversion- and "
+        "enrichment-related work; Iran's declared uranium enrichment went on",
         "Office of the DNI, 'Iran: Nuclear Intentions and Capabilities', NIE key judgments, Nov 2007, released 3 Dec 2007",
     ),
     (
@@ -196,8 +230,16 @@ _EVENTS: list[tuple[str, str, str, str, str, str]] = [
 
 
 def events_table() -> pd.DataFrame:
-    """The events as a table sorted by date (``date`` as an ISO string)."""
-    frame = pd.DataFrame.from_records(_EVENTS, columns=EVENT_COLUMNS)
+    """The events as a table sorted by date (``date`` as an ISO string); ``measure``, ``vote`` and
+    ``china_vote`` are missing where they do not apply. A vote's source is added to the event's source."""
+    frame = pd.DataFrame.from_records(_EVENTS, columns=EVENT_COLUMNS[:6])
+    frame["measure"] = frame["event_id"].map(MEASURES)
+    frame["vote"] = frame["event_id"].map({k: v[0] for k, v in VOTES.items()})
+    frame["china_vote"] = frame["event_id"].map({k: v[1] for k, v in VOTES.items()})
+    voted = frame["event_id"].isin(list(VOTES))
+    frame.loc[voted, "source"] = (
+        frame.loc[voted, "source"] + "; vote: " + frame.loc[voted, "event_id"].map({k: v[2] for k, v in VOTES.items()})
+    )
     return frame.sort_values(["date", "event_id"], kind="stable").reset_index(drop=True)
 
 

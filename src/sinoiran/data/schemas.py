@@ -294,6 +294,9 @@ EVENTS = TableSpec(
             "kind": pa.Column("str"),
             "description": pa.Column("str", pa.Check.str_length(min_value=5)),
             "source": pa.Column("str", pa.Check.str_length(min_value=5)),
+            "measure": pa.Column("str", pa.Check.str_matches(r"^[a-z-]+$"), nullable=True),
+            "vote": pa.Column("str", pa.Check.str_matches(r"^\d{1,2}-\d{1,2}-\d{1,2}$"), nullable=True),
+            "china_vote": pa.Column("str", pa.Check.isin(["for", "against", "abstained"]), nullable=True),
         },
         strict=True,
         ordered=True,
@@ -304,15 +307,12 @@ EVENTS = TableSpec(
         "precision": "How exactly the date is known: day or month",
         "kind": "presidency, war, sanctions, ...",
         "description": "What happened, in the project's words",
-        "source": "Document that fixes the date",
+        "source": "Document that fixes the date (and, for a vote, the UN's record of it)",
+        "measure": "What a sanction did, as a code (see sinoiran.data.events.MEASURES); empty for other events",
+        "vote": "Security Council vote, for-against-abstaining; empty for other events",
+        "china_vote": "China's vote on a Security Council resolution; empty for other events",
     },
 )
-
-
-def _claim_kinds() -> list[str]:
-    from sinoiran.data.paper import KINDS
-
-    return list(KINDS)
 
 
 PAPER_CLAIMS = TableSpec(
@@ -326,15 +326,16 @@ PAPER_CLAIMS = TableSpec(
             "section": pa.Column(
                 "str", pa.Check.isin(["Introduction", "International context", "Main section", "Conclusion"])
             ),
+            "location": pa.Column("str", pa.Check.str_length(min_value=5)),
             "paraphrase": pa.Column("str", pa.Check.str_length(min_value=10)),
             "paper_value": pa.Column("str", pa.Check.str_length(min_value=1)),
             "value": pa.Column("float64", nullable=True),
             "unit": pa.Column("str", nullable=True),
             "period": pa.Column("str", pa.Check.str_matches(r"^\d{4}")),
             "cited_source": pa.Column("str"),
-            "kind": pa.Column("str", pa.Check.isin(_claim_kinds())),
-            "tolerance": pa.Column("float64", pa.Check.in_range(0, 1), nullable=True),
-            "tolerance_reason": pa.Column("str", nullable=True),
+            "kind": pa.Column("str", pa.Check.str_matches(r"^[a-z-]+$")),
+            "derived_from": pa.Column("str", nullable=True),
+            "criterion": pa.Column("str", pa.Check.str_length(min_value=5)),
         },
         strict=True,
         ordered=True,
@@ -342,15 +343,16 @@ PAPER_CLAIMS = TableSpec(
     descriptions={
         "claim_id": "Identifier used throughout the book",
         "section": "Section of the paper the statement stands in",
+        "location": "The paragraph it stands in",
         "paraphrase": "The statement in the project's words",
         "paper_value": "The value or wording as printed in the paper",
         "value": "The printed value as a number, in 'unit' (empty for statements without a number)",
         "unit": "Unit of 'value'; the paper prints SIPRI TIV as US dollars",
         "period": "Years the statement covers",
         "cited_source": "Source the paper cites for it",
-        "kind": "Kind of check: sum, mean, ratio, share, rank, date, arithmetic, register, cited-only",
-        "tolerance": "Relative tolerance for amounts (0.05 = 5%)",
-        "tolerance_reason": "Why that tolerance, or the criterion for statements",
+        "kind": "Kind of check (the registry of sinoiran.claims.checks); its parameters are in data/claims.toml",
+        "derived_from": "Claims whose data this one restates, ';'-separated (counted once, with them)",
+        "criterion": "What the check requires, in words",
     },
 )
 

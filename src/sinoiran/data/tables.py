@@ -222,6 +222,7 @@ class Inputs:
     register: pd.DataFrame
     dots: pd.DataFrame
     events: pd.DataFrame
+    deliveries: pd.DataFrame  # SIPRI's per-delivery rows (Iran as recipient), with unit TIVs and estimate flags
 
 
 def load_inputs(directory: Path | None = None) -> Inputs:
@@ -231,4 +232,5 @@ def load_inputs(directory: Path | None = None) -> Inputs:
         register=register_deals(directory=directory),
         dots=dots_trade(directory=directory),
         events=events(directory=directory),
+        deliveries=load_table("sipri_deliveries", directory),
     )
