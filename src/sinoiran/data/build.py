@@ -30,7 +30,7 @@ from sinoiran.base.hashing import sha256
 from sinoiran.base.paths import data_dir
 from sinoiran.base.releases import Holding, release_year
 from sinoiran.data.events import events_table
-from sinoiran.data.paper import claims_table
+from sinoiran.data.paper import CATALOGUE_NAME, claims_table
 from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
 from sinoiran.data.sources import SIPRI_CREDIT, SIPRI_TERMS, RawSource, raw_sources, unlisted_files
 from sinoiran.data.vintages import MANIFEST_NAME, manifest_path, read_manifest, register_vintages_from, vintages_from
@@ -384,6 +384,8 @@ def build_data(sources_dir: str | Path, out_dir: str | Path, manifest: Path | No
     for name in unlisted_files(Path(sources_dir), [s for s in built.sources if s.stored == "sources"]):
         print(f"not in the sources manifest (not read): {name}", file=sys.stderr)
     added = {f"{s.relpath}": manifest.parent / s.relpath for s in built.sources if s.stored == "data"}
+    # The claims catalogue the paper_claims table is made from travels with the tables, as the manifest does.
+    added[CATALOGUE_NAME] = manifest.parent / CATALOGUE_NAME
     same_folder = Path(out_dir).resolve() == manifest.parent.resolve()
     return write_package(
         built.tables,
