@@ -10,7 +10,7 @@ import pytest
 
 from sinoiran.analysis import models, shares, trends
 from sinoiran.base.precision import stored
-from sinoiran.book import sensitivity
+from sinoiran.book import sensitivity, trend_text
 from sinoiran.data import tables
 
 from conftest import ROOT
@@ -29,14 +29,22 @@ def rng():
     return np.random.default_rng(RNG_SEED)
 
 
-def test_linear_trend_recovers_slope(rng):
+def test_linear_trend_recovers_slope_with_har_inference(rng):
     years = np.arange(1990, 2016)
     share = 0.2 + 0.01 * (years - 1990) + rng.normal(0, 0.02, len(years))
     fit = models.linear_trend(synthetic(years, share))
     row = fit.coefficients.set_index("term").loc["trend"]
     assert row["ci_low"] < 0.01 < row["ci_high"]
     assert fit.estimate("trend") == pytest.approx(0.01, abs=0.003)
-    assert fit.fit["hac_lags"] == models.hac_lags(len(years)) and fit.fit["n"] == len(years)
+    assert fit.fit["nu"] == models.ewc_degrees(len(years)) == 3 and fit.fit["n"] == len(years)
+    # the interval uses t(nu), not the normal: wider than estimate +/- 1.96 SE
+    assert row["ci_high"] - row["estimate"] > 1.96 * row["std_error"]
+
+
+def test_ewc_variance_of_white_noise_is_its_variance(rng):
+    """On independent draws the EWC long-run variance estimates the variance (here averaged over many series)."""
+    estimates = [models.ewc_long_run_variance(rng.normal(0, 2, (400, 1)), 20)[0, 0] for _ in range(200)]
+    assert np.mean(estimates) == pytest.approx(4.0, rel=0.05)
 
 
 def test_segmented_trend_finds_a_true_break_and_not_a_false_one(rng):
@@ -44,7 +52,7 @@ def test_segmented_trend_finds_a_true_break_and_not_a_false_one(rng):
     flat = 0.6 + rng.normal(0, 0.03, len(years))
     broken = flat - 0.4 * (years >= 2008)
     with_break = models.segmented_trend(synthetic(years, broken), break_year=2008)
-    assert with_break.fit["chow_p"] < 0.001
+    assert with_break.fit["chow_p"] < 0.001 and with_break.fit["har_wald_p"] < 0.05
     assert with_break.estimate("level_shift") == pytest.approx(-0.4, abs=0.08)
     without = models.segmented_trend(synthetic(years, flat), break_year=2008)
     assert without.fit["chow_p"] > 0.05
@@ -56,27 +64,57 @@ def test_segmented_trend_refuses_a_break_at_the_edge():
         models.segmented_trend(synthetic(years, np.linspace(0.1, 0.9, 10)), break_year=2009)
 
 
-def test_fractional_logit_recovers_a_logistic_trend(rng):
+def test_sup_f_finds_a_large_break_where_it_is_and_none_in_noise(rng):
+    years = np.arange(1992, 2016)
+    noise = rng.normal(0, 0.03, len(years))
+    found = models.sup_f_break(synthetic(years, 0.6 + noise - 0.4 * (years >= 2006)))
+    assert found["break_found"] and found["year"] == 2006 and found["critical_5pct"] == 11.79
+    assert not models.sup_f_break(synthetic(years, 0.6 + noise))["break_found"]
+
+
+def test_multinomial_logit_recovers_known_trends_and_its_contrast(rng):
     years = np.arange(1990, 2016)
-    eta = -1.5 + 0.12 * (years - 1990)
-    share = np.clip(1 / (1 + np.exp(-eta)) + rng.normal(0, 0.01, len(years)), 0, 1)
-    fit = models.fractional_logit(synthetic(years, share, total=rng.uniform(50, 500, len(years))))
-    assert fit.estimate("trend") == pytest.approx(0.12, abs=0.02)
-    assert fit.estimate("intercept") == pytest.approx(-1.5, abs=0.2)
-    fitted = models.predict_fractional(fit, years)
-    assert ((fitted > 0) & (fitted < 1)).all()
+    t = years - 1990
+    eta = np.column_stack([-0.5 + 0.10 * t, 0.8 - 0.05 * t, np.zeros(len(t))])
+    p = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
+    noisy = np.clip(p + rng.normal(0, 0.005, p.shape), 1e-6, None)
+    noisy /= noisy.sum(axis=1, keepdims=True)
+    wide = pd.DataFrame({"year": years, "A": noisy[:, 0], "B": noisy[:, 1], "Others": noisy[:, 2]})
+    wide["total"] = rng.uniform(50, 500, len(years))
+    fit = models.multinomial_logit(wide, ["A", "B", "Others"])
+    assert fit.estimate("A: trend") == pytest.approx(0.10, abs=0.01)
+    assert fit.estimate("B: trend") == pytest.approx(-0.05, abs=0.01)
+    contrast = models.multinomial_contrast(fit, "A", "B")
+    assert contrast["estimate"] == pytest.approx(0.15, abs=0.015) and contrast["p_value"] < 0.05
+    assert models.multinomial_contrast(fit, "A", "Others")["estimate"] == pytest.approx(fit.estimate("A: trend"))
+    fitted = models.predict_multinomial(fit, years)
+    assert np.allclose(fitted[["A", "B", "Others"]].sum(axis=1), 1.0)
+
+
+def test_har_p_value_is_not_below_the_ols_one_on_iran(tiv):
+    """On China's yearly share of Iran's imports (release 2016, 1992-2015), the trend the paper's question
+    rests on, HAR inference is more cautious than plain OLS: significant at 5% with OLS errors only. (For
+    Russia's trend, far from significance either way, the HAR p-value, 0.45, is a little below OLS's 0.51:
+    a HAR test is not always more conservative, which is why this is a test on data, not a property.)"""
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=200)
+    china = run.linear["China"]
+    har_p = china.coefficients.set_index("term").loc["trend", "p_value"]
+    assert har_p >= china.statistic("p_ols")
+    assert china.statistic("p_ols") < 0.05 <= har_p
+    assert china.statistic("p_newey_west") < china.statistic("p_ols")  # what normal-critical-value Newey-West gives
 
 
 def test_overtaking_year_recovers_a_known_crossing(rng):
     years = np.arange(1995, 2016)
     leader = 0.2 + 0.03 * (years - 1995) + rng.normal(0, 0.01, len(years))
     follower = 0.8 - 0.03 * (years - 1995) + rng.normal(0, 0.01, len(years))
-    # gap = -0.6 + 0.06 t  -> zero at t = 10, i.e. 2005
+    # gap = -0.6 + 0.06 t  -> zero at t = 10, i.e. 2005; the first positive fitted year is 2005 or 2006
     result = models.overtaking_year(
         synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400
     )
-    assert result["year"] in (2005.0, 2006.0)
-    assert result["ci_low"] <= 2005 <= result["ci_high"] and result["ci_high"] - result["ci_low"] <= 3
+    assert result["kind"] == models.CROSSING and result["year"] in (2005.0, 2006.0)
+    assert result["identified"] and result["ci_low"] <= result["year"] <= result["ci_high"]
+    assert result["ci_high"] - result["ci_low"] <= 2
     assert result["share_crossing"] == 1.0
     again = models.overtaking_year(
         synthetic(years, leader), synthetic(years, follower), start=1995, end=2015, n_boot=400
@@ -84,17 +122,64 @@ def test_overtaking_year_recovers_a_known_crossing(rng):
     assert again == result  # fixed seed: identical
 
 
-def test_overtaking_year_when_never_and_when_always():
+def test_censored_draws_are_not_crossings():
     years = np.arange(2000, 2012)
     low, high = synthetic(years, np.full(12, 0.2)), synthetic(years, np.full(12, 0.7))
     never = models.overtaking_year(low, high, start=2000, end=2011, n_boot=50)
-    assert math.isnan(never["year"]) and never["share_crossing"] == 0
-    assert (
-        math.isnan(never["ci_low"]) and never["ci_high_beyond_window"]
-    )  # kept as 'later than the window', not dropped
-    assert trends.interval_text(never).startswith("not pinned down")
+    assert never["kind"] == models.NEVER and math.isnan(never["year"]) and never["share_never"] == 1.0
+    assert not never["identified"] and not never["high_pinned"] and math.isnan(never["ci_high"])
+    assert trend_text.interval_text(never).startswith("not pinned down")
     always = models.overtaking_year(high, low, start=2000, end=2011, n_boot=50)
-    assert always["year"] == 2000
+    assert always["kind"] == models.AHEAD_FROM_START and math.isnan(always["year"])
+    assert always["share_ahead_from_start"] == 1.0 and not always["low_pinned"]
+
+
+def test_pakistan_is_left_censored_and_says_so(tiv):
+    """China is ahead of the United States in Pakistan's imports from 1992 on (release 2016): the fitted
+    overtaking is 'ahead from the start', few draws cross, and no year is reported."""
+    run = trends.run(trends.TrendParameters(recipient="Pakistan", suppliers=("PRC", "USA")), tiv, n_boot=2000)
+    o = run.overtaking
+    assert o["kind"] == models.AHEAD_FROM_START and not o["identified"] and not o["low_pinned"]
+    assert 0 < o["share_crossing"] < 0.1 and o["share_ahead_from_start"] > 0.9
+    assert "from the first year of the window" in trend_text.findings(run)["overtaking"]
+
+
+def test_iran_crossing_is_not_identified_and_the_chapter_does_not_print_a_year(tiv):
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=2000)
+    o = run.overtaking
+    assert o["kind"] == models.CROSSING and not o["identified"]
+    assert o["share_ahead_from_start"] > 0.025 and o["share_never"] > 0.025  # censored on both sides
+    assert "not identified" in trend_text.findings(run)["overtaking"]
+
+
+def test_block_length_sensitivity_keeps_the_point_and_moves_the_interval(tiv):
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=500)
+    table = run.block_sensitivity
+    assert list(table["block"]) == [2, 3, 4, 5]
+    assert table["year"].nunique() == 1 and table["kind"].nunique() == 1  # the point is the fit's, not the draws'
+    assert table["share_crossing"].nunique() > 1  # the draws are not
+    assert ((table["share_crossing"] + table["share_ahead_from_start"] + table["share_never"]).round(9) == 1).all()
+
+
+def test_sipri_blocks_end_in_years_divisible_by_five():
+    assert trends.sipri_blocks(1992, 2015) == [(1992, 1995), (1996, 2000), (2001, 2005), (2006, 2010), (2011, 2015)]
+    assert trends.sipri_blocks(1996, 2007) == [(1996, 2000), (2001, 2005), (2006, 2007)]
+
+
+def test_block_table_sums_before_dividing_and_shows_volumes(tiv):
+    params = trends.TrendParameters()
+    blocks = trends.block_table(tiv, params)
+    late = blocks[blocks["period"] == "2011-2015"].set_index("supplier")
+    rows = tiv[(tiv.vintage == "2016") & (tiv.recipient == "Iran") & tiv.year.between(2011, 2015)]
+    assert late.loc["China", "tiv"] == pytest.approx(rows.loc[rows.supplier == "China", "tiv"].sum())
+    assert late["share"].sum() == pytest.approx(1.0)
+    assert late.loc["China", "share"] == pytest.approx(late.loc["China", "tiv"] / rows["tiv"].sum())
+    assert not blocks.loc[blocks["period"] == "1992-1995", "complete"].any()
+
+
+def test_break_year_after_a_dated_event():
+    assert trends.break_year_after("2007-03-24") == 2008 and trends.break_year_after("2010-06-09") == 2011
+    assert trends.break_year_after("2011-01-01") == 2011
 
 
 def test_shares_handle_years_with_no_imports():
@@ -219,13 +304,17 @@ def test_observed_overtaking_first_year_and_for_good():
     run = _run_with_shares([0.1, 0.5, 0.2, 0.6, 0.7], [0.4, 0.3, 0.3, 0.2, 0.1])
     seen = trends.observed_overtaking(run)
     assert seen == {"first_year": 2001.0, "ahead_for_good": 2003.0, "years_ahead": 3.0}
-    assert trends.observed_sentence(run) == (
-        "In the observed shares, China is first ahead of the United States in 2001, and stays ahead from 2003 on."
+    assert trend_text.observed_sentence(run) == (
+        "In the observed shares, China is first ahead of the United States in 2001, and stays ahead from 2003 to 2004 "
+        "(window 2000-2004)."
+    )
+    assert trend_text.observed_sentence(run, data_end=2004).endswith(
+        "(window 2000-2004, the last year release 2016 covers)."
     )
     never = trends.observed_overtaking(_run_with_shares([0.1, 0.1], [0.4, 0.3]))
     assert math.isnan(never["first_year"]) and math.isnan(never["ahead_for_good"])
     back_behind = _run_with_shares([0.5, 0.1], [0.4, 0.3])
-    assert "behind again at the end" in trends.observed_sentence(back_behind)
-    assert trends.question(run).startswith(
+    assert "but is behind again in 2001 (1 year ahead in 2000-2001)" in trend_text.observed_sentence(back_behind)
+    assert trend_text.question(run).startswith(
         "Is China replacing the United States as a supplier of Pakistan's major arms?"
     )

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
-import numpy as np
 import pandas as pd
 
 from sinoiran.analysis import models
-from sinoiran.analysis.shares import denominator_text, supplier_shares
+from sinoiran.analysis.shares import OTHERS, denominator_text, supplier_shares
 from sinoiran.base.errors import UsageError
-from sinoiran.base.names import UnknownName, in_prose, possessive, resolve
+from sinoiran.base.names import UnknownName, resolve
 from sinoiran.base.precision import snap
 from sinoiran.data.vintages import VINTAGES, check_vintage, coverage_gap
 
@@ -89,15 +88,25 @@ def _supplier_list(value: object) -> tuple[str, ...]:
 
 @dataclass
 class TrendRun:
-    """Everything one analysis produced."""
+    """Everything one analysis produced.
+
+    ``shares`` holds the named suppliers' shares (long: ``year``, ``supplier``,
+    ``tiv``, ``total``, ``share``); ``joint_shares`` the same years wide, with
+    one column per named supplier and ``Others`` (fractions summing to one) and
+    ``total`` (millions of TIV), as the joint model is fitted to them.
+    """
 
     parameters: TrendParameters
     denominator: str
     shares: pd.DataFrame
+    joint_shares: pd.DataFrame | None = None
     linear: dict[str, models.ModelResult] = field(default_factory=dict)
     segmented: dict[str, models.ModelResult] = field(default_factory=dict)
-    fractional: dict[str, models.ModelResult] = field(default_factory=dict)
-    overtaking: dict[str, float] = field(default_factory=dict)
+    joint: models.ModelResult | None = None
+    breaks: pd.DataFrame | None = None
+    searched_breaks: pd.DataFrame | None = None
+    overtaking: dict = field(default_factory=dict)
+    block_sensitivity: pd.DataFrame | None = None
 
 
 def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters:
@@ -179,9 +188,10 @@ def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
     return denominator_text(params.vintage, params.recipient, params.start_year, params.end_year)
 
 
-def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
+def share_table(tiv: pd.DataFrame, params: TrendParameters, *, others: bool = False) -> pd.DataFrame:
     """The shares the models are fitted to: :func:`sinoiran.analysis.shares.supplier_shares` over rolling
-    ``window``-year sums (``year`` is each window's last year), with the denominator :func:`validate` reports."""
+    ``window``-year sums (``year`` is each window's last year), with the denominator :func:`validate` reports;
+    ``others`` adds every other supplier as one row per year (``Others``)."""
     return supplier_shares(
         tiv,
         vintage=params.vintage,
@@ -192,133 +202,181 @@ def share_table(tiv: pd.DataFrame, params: TrendParameters) -> pd.DataFrame:
         window=params.window,
         rolling=True,
         partial=True,
+        others=others,
     )
 
 
-def run(params: TrendParameters, tiv: pd.DataFrame, *, n_boot: int = 2000) -> TrendRun:
-    """Resolve the names, validate, then compute shares and fit every model for every supplier.
-
-    :attr:`TrendRun.parameters` holds the parameters with the names as the
-    release spells them ("USA" becomes "United States")."""
-    params = resolve_names(params, tiv)
-    denominator = validate(params, tiv)
-    shares = share_table(tiv, params)
-    result = TrendRun(parameters=params, denominator=denominator, shares=shares)
-    for supplier in params.suppliers:
-        series = shares[shares["supplier"] == supplier]
-        result.linear[supplier] = models.linear_trend(series)
-        result.segmented[supplier] = models.segmented_trend(series, break_year=params.break_year)
-        result.fractional[supplier] = models.fractional_logit(series)
-    leader, follower = params.suppliers[0], params.suppliers[1]
-    result.overtaking = models.overtaking_year(
-        shares[shares["supplier"] == leader],
-        shares[shares["supplier"] == follower],
-        start=int(shares["year"].min()),
-        end=params.end_year,
-        n_boot=n_boot,
-    )
-    return result
+def joint_share_table(shares_with_others: pd.DataFrame, suppliers: tuple[str, ...]) -> pd.DataFrame:
+    """The named suppliers' and all others' shares wide, one row per year: ``year``, one column per named
+    supplier, ``Others`` (fractions; they sum to one where the year has imports) and ``total`` (millions of
+    TIV). Years with no imports keep NaN shares."""
+    wide = shares_with_others.pivot(index="year", columns="supplier", values="share")
+    wide = wide[[*suppliers, OTHERS]]
+    wide["total"] = shares_with_others.groupby("year")["total"].first()
+    return wide.reset_index().rename_axis(columns=None)
 
 
-def coefficient_table(result: TrendRun) -> pd.DataFrame:
-    """All models' coefficients in one long table: supplier, model, term, estimate, SE, CI, p."""
-    frames = []
-    for label, fits in [
-        ("linear", result.linear),
-        ("segmented", result.segmented),
-        ("fractional logit", result.fractional),
-    ]:
-        for supplier, fit in fits.items():
-            frames.append(fit.coefficients.assign(supplier=supplier, model=label))
-    table = pd.concat(frames, ignore_index=True)
-    return table[["supplier", "model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value"]]
+def break_year_after(date: str) -> int:
+    """The first whole calendar year after an event dated ``date`` (ISO): a resolution of March 2007 can
+    shape deliveries from 2008 on, while 2007's were partly made before it."""
+    year, month, day = (int(part) for part in date.split("-"))
+    return year if (month, day) == (1, 1) else year + 1
 
 
-def fit_table(result: TrendRun) -> pd.DataFrame:
-    """Fit statistics per supplier and model (n, R squared, AIC, Chow test, ...)."""
+def break_table(
+    shares: pd.DataFrame, suppliers: tuple[str, ...], break_years: dict[str, int], *, first_fitted: int, end: int
+) -> pd.DataFrame:
+    """Tests of a break in each supplier's share at each pre-specified year (label -> year).
+
+    One row per supplier and break: the classical Chow F test and the HAR Wald test (EWC errors,
+    F(2, nu - 1)) of a change in level and slope, the estimated level shift (fraction of imports) and slope
+    change (fraction per year); ``tested`` is False, with the reason, where the year leaves fewer than three
+    fitted years on a side.
+    """
     rows = []
-    for label, fits in [
-        ("linear", result.linear),
-        ("segmented", result.segmented),
-        ("fractional logit", result.fractional),
-    ]:
-        for supplier, fit in fits.items():
+    for label, year in break_years.items():
+        for supplier in suppliers:
+            row = {"supplier": supplier, "event": label, "break_year": int(year)}
+            if not (first_fitted + 3 <= year <= end - 2):
+                rows.append({**row, "tested": False, "reason": f"{year} leaves fewer than three years on a side"})
+                continue
+            fit = models.segmented_trend(shares[shares["supplier"] == supplier], break_year=int(year))
             rows.append(
                 {
-                    "supplier": supplier,
-                    "model": label,
-                    **{k: v for k, v in fit.fit.items() if k not in ("center_year", "start_year")},
+                    **row,
+                    "tested": True,
+                    "reason": "",
+                    "level_shift": fit.estimate("level_shift"),
+                    "slope_change": fit.estimate("slope_change"),
+                    "chow_p": fit.statistic("chow_p"),
+                    "har_wald_p": fit.statistic("har_wald_p"),
+                    "nu": int(fit.fit["nu"]),
                 }
             )
     return pd.DataFrame(rows)
 
 
+def run(
+    params: TrendParameters,
+    tiv: pd.DataFrame,
+    *,
+    n_boot: int = 2000,
+    break_events: dict[str, int] | None = None,
+) -> TrendRun:
+    """Resolve the names, validate, then compute shares and fit every model.
+
+    Per named supplier: a linear trend with HAR inference and a segmented trend
+    at ``params.break_year``; the break tests at every year of ``break_events``
+    (label -> year, chosen in advance from named events; default: the
+    parameter's year alone) and Andrews' sup-F search; jointly: a multinomial
+    fractional logit of the named suppliers and all others; and the overtaking
+    of ``suppliers[1]`` by ``suppliers[0]`` with its block-length sensitivity.
+    :attr:`TrendRun.parameters` holds the parameters with the names as the
+    release spells them ("USA" becomes "United States").
+    """
+    params = resolve_names(params, tiv)
+    denominator = validate(params, tiv)
+    with_others = share_table(tiv, params, others=True)
+    shares = with_others[with_others["supplier"] != OTHERS].reset_index(drop=True)
+    result = TrendRun(parameters=params, denominator=denominator, shares=shares)
+    for supplier in params.suppliers:
+        series = shares[shares["supplier"] == supplier]
+        result.linear[supplier] = models.linear_trend(series)
+        result.segmented[supplier] = models.segmented_trend(series, break_year=params.break_year)
+    first_fitted = int(shares["year"].min())
+    events = break_events or {f"break year {params.break_year}": params.break_year}
+    result.breaks = break_table(shares, params.suppliers, events, first_fitted=first_fitted, end=params.end_year)
+    result.searched_breaks = pd.DataFrame(
+        [{"supplier": s, **models.sup_f_break(shares[shares["supplier"] == s])} for s in params.suppliers]
+    )
+    result.joint_shares = joint_share_table(with_others, params.suppliers)
+    categories = [*params.suppliers, OTHERS]
+    if not (result.joint_shares[OTHERS].fillna(0) > 0).any():  # the named suppliers are all there is
+        categories = list(params.suppliers)
+    result.joint = models.multinomial_logit(result.joint_shares, categories)
+    leader, follower = params.suppliers[0], params.suppliers[1]
+    pair = dict(
+        leader=shares[shares["supplier"] == leader],
+        follower=shares[shares["supplier"] == follower],
+        start=first_fitted,
+        end=params.end_year,
+        n_boot=n_boot,
+    )
+    result.overtaking = models.overtaking_year(**pair)
+    result.block_sensitivity = models.overtaking_block_sensitivity(**pair)
+    return result
+
+
+def coefficient_table(result: TrendRun) -> pd.DataFrame:
+    """Every model's coefficients in one long table: supplier, model, term, estimate, SE, CI, p.
+
+    Linear and segmented terms are fractions of imports (per year for trends);
+    the joint model's are log-odds against its base category (per year for trends).
+    """
+    frames = []
+    for label, fits in [("linear", result.linear), ("segmented", result.segmented)]:
+        for supplier, fit in fits.items():
+            frames.append(fit.coefficients.assign(supplier=supplier, model=label))
+    if result.joint is not None:
+        joint = result.joint.coefficients.copy()
+        joint[["supplier", "term"]] = joint["term"].str.split(": ", n=1, expand=True)
+        frames.append(joint.assign(model=f"joint (log-odds against {result.joint.fit['base']})"))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["supplier", "model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value"]]
+
+
+def fit_table(result: TrendRun) -> pd.DataFrame:
+    """Fit statistics per supplier and model: years fitted, R squared, HAR degrees of freedom, and the
+    trend's p-value under HAR, plain OLS and Newey-West errors (linear); the break tests (segmented)."""
+    rows = []
+    for label, fits in [("linear", result.linear), ("segmented", result.segmented)]:
+        for supplier, fit in fits.items():
+            stats = {k: v for k, v in fit.fit.items() if k not in ("center_year", "start_year")}
+            if label == "linear":
+                stats["p_har"] = float(fit.coefficients.set_index("term").loc["trend", "p_value"])
+            rows.append({"supplier": supplier, "model": label, **stats})
+    return pd.DataFrame(rows)
+
+
 def key_results(result: TrendRun) -> dict:
-    """One row of the sensitivity grid: parameters and the headline numbers."""
+    """One row of the sensitivity grid: parameters and the headline numbers (shares are fractions, trends
+    fractions per year, the joint trend log-odds per year against others)."""
     leader, follower = result.parameters.suppliers[:2]
     params = asdict(result.parameters)
     params["suppliers"] = "/".join(params["suppliers"])
     seg_l, seg_f = result.segmented[leader], result.segmented[follower]
+    joint = result.joint.coefficients.set_index("term") if result.joint is not None else None
+    row = {**params, "denominator": result.denominator}
+    for supplier in (leader, follower):
+        trend = result.linear[supplier].coefficients.set_index("term").loc["trend"]
+        row[f"trend_{supplier}"] = float(trend["estimate"])
+        row[f"trend_p_{supplier}"] = float(trend["p_value"])
+        row[f"trend_p_ols_{supplier}"] = result.linear[supplier].statistic("p_ols")
+        if joint is not None and f"{supplier}: trend" in joint.index:
+            row[f"joint_trend_{supplier}"] = float(joint.loc[f"{supplier}: trend", "estimate"])
+            row[f"joint_trend_p_{supplier}"] = float(joint.loc[f"{supplier}: trend", "p_value"])
+    searched = result.searched_breaks.set_index("supplier")
+    overtaking = result.overtaking
     return {
-        **params,
-        "denominator": result.denominator,
-        f"trend_{leader}": result.linear[leader].estimate("trend"),
-        f"trend_{follower}": result.linear[follower].estimate("trend"),
+        **row,
+        "nu": int(result.linear[leader].fit["nu"]),
         f"slope_change_{follower}": seg_f.estimate("slope_change"),
         f"level_shift_{follower}": seg_f.estimate("level_shift"),
-        f"chow_p_{follower}": seg_f.fit["chow_p"],
-        f"chow_p_{leader}": seg_l.fit["chow_p"],
-        f"hac_wald_p_{follower}": seg_f.fit["hac_wald_p"],
-        "overtaking_year": result.overtaking["year"],
-        "overtaking_ci_low": result.overtaking["ci_low"],
-        "overtaking_ci_high": result.overtaking["ci_high"],
-        "overtaking_ci_high_beyond_window": bool(result.overtaking.get("ci_high_beyond_window", False)),
-        "share_of_draws_crossing": result.overtaking["share_crossing"],
+        f"chow_p_{follower}": seg_f.statistic("chow_p"),
+        f"chow_p_{leader}": seg_l.statistic("chow_p"),
+        f"har_wald_p_{follower}": seg_f.statistic("har_wald_p"),
+        f"har_wald_p_{leader}": seg_l.statistic("har_wald_p"),
+        f"sup_f_year_{follower}": int(searched.loc[follower, "year"]),
+        f"sup_f_found_{follower}": bool(searched.loc[follower, "break_found"]),
+        "overtaking_kind": overtaking["kind"],
+        "overtaking_year": overtaking["year"],
+        "overtaking_ci_low": overtaking["ci_low"],
+        "overtaking_ci_high": overtaking["ci_high"],
+        "overtaking_identified": bool(overtaking["identified"]),
+        "share_of_draws_crossing": overtaking["share_crossing"],
+        "share_of_draws_ahead_from_start": overtaking["share_ahead_from_start"],
+        "share_of_draws_never": overtaking["share_never"],
     }
-
-
-def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
-    """Plain-language statements of what this run found (so the prose never asserts what the numbers do not show).
-
-    Keys: ``direction`` (do the linear and fractional models agree on the leader's
-    trend?), ``break_test`` (is the break detected for the follower?), ``overtaking``.
-    """
-    leader_key, follower_key = result.parameters.suppliers[:2]
-    leader, follower = in_prose(leader_key), in_prose(follower_key)
-    linear = result.linear[leader_key].coefficients.set_index("term").loc["trend"]
-    logit = result.fractional[leader_key].coefficients.set_index("term").loc["trend"]
-
-    def sign(row) -> str:
-        if row["p_value"] >= alpha:
-            return "no clear trend"
-        return "a rising share" if row["estimate"] > 0 else "a falling share"
-
-    lin, frac = sign(linear), sign(logit)
-    if lin == frac:
-        direction = f"The unweighted linear trend and the volume-weighted fractional logit agree: {lin} for {leader}."
-    else:
-        direction = (
-            f"The models disagree: the unweighted linear trend shows {lin} for {leader}, the volume-weighted "
-            f"fractional logit {frac}. Weighting by volume gives the heavy delivery years most say, so the two "
-            "answers part when the shares of big and small years move differently."
-        )
-    chow_p = result.segmented[follower_key].statistic("chow_p")
-    break_year = result.parameters.break_year
-    break_test = (
-        f"The Chow test detects a break in {possessive(follower)} share at {break_year} (p = {snap(chow_p):.3f})."
-        if chow_p < alpha
-        else f"The Chow test does not detect a break in {possessive(follower)} share at {break_year} (p = {snap(chow_p):.3f})."
-    )
-    year = result.overtaking["year"]
-    if np.isnan(year):
-        overtaking = f"The fitted gap does not turn in {possessive(leader)} favour within the window."
-    elif year == result.shares["year"].min():
-        overtaking = (
-            f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window."
-        )
-    else:
-        overtaking = f"{possessive(leader)} fitted share first exceeds {possessive(follower)} in {snap(year):.0f}."
-    return {"direction": direction, "break_test": break_test, "overtaking": overtaking}
 
 
 def observed_overtaking(result: TrendRun) -> dict[str, float]:
@@ -341,66 +399,36 @@ def observed_overtaking(result: TrendRun) -> dict[str, float]:
     return {"first_year": first, "ahead_for_good": for_good, "years_ahead": float(ahead.sum())}
 
 
-def question(result: TrendRun) -> str:
-    """The chapter's question in words, from the parameters (no sentence is about a fixed country)."""
-    p = result.parameters
-    leader, follower = (in_prose(s) for s in p.suppliers[:2])
-    return (
-        f"Is {leader} replacing {follower} as a supplier of {possessive(in_prose(p.recipient))} major arms? Release {p.vintage}, "
-        f"{p.start_year}-{p.end_year}, shares of {result.denominator} from {p.window}-year sums."
-    )
+def sipri_blocks(start: int, end: int, width: int = 5) -> list[tuple[int, int]]:
+    """SIPRI's five-year blocks (1996-2000, 2001-2005, ...: each ends in a year divisible by ``width``) that
+    meet ``start``-``end``, clipped to it: the first and last may be shorter."""
+    first = start - ((start - 1) % width)
+    blocks = []
+    for block_start in range(first, end + 1, width):
+        blocks.append((max(block_start, start), min(block_start + width - 1, end)))
+    return blocks
 
 
-def observed_sentence(result: TrendRun) -> str:
-    """What the observed shares show about the overtaking, beside the fitted answer."""
-    leader, follower = (in_prose(s) for s in result.parameters.suppliers[:2])
-    seen = observed_overtaking(result)
-    if seen["first_year"] != seen["first_year"]:
-        return f"In the observed shares, {leader} is never ahead of {follower} in this window."
-    text = f"In the observed shares, {leader} is first ahead of {follower} in {seen['first_year']:.0f}"
-    if seen["ahead_for_good"] == seen["ahead_for_good"]:
-        if seen["ahead_for_good"] == seen["first_year"]:
-            return text + " and stays ahead to the end of the window."
-        return text + f", and stays ahead from {seen['ahead_for_good']:.0f} on."
-    return text + f", but is behind again at the end of the window ({seen['years_ahead']:.0f} years ahead in all)."
-
-
-def interval_text(overtaking: dict) -> str:
-    """The bootstrap interval of the fitted overtaking year in words, saying when it is not pinned down."""
-    low, high = overtaking["ci_low"], overtaking["ci_high"]
-    if low != low:
-        return "not pinned down: most draws find no crossing in the window"
-    if overtaking.get("ci_high_beyond_window") or high != high:
-        return f"from {low:.0f} to beyond the end of the window (its upper end is not pinned down)"
-    return f"between {low:.0f} and {high:.0f}"
-
-
-def block_shares(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> pd.DataFrame:
-    """The two suppliers' shares over consecutive ``width``-year blocks from the start year (SIPRI reports
-    five-year blocks because single years are lumpy). Columns: ``period``, one column per supplier (fractions)."""
-    blocks = supplier_shares(
-        tiv,
-        vintage=params.vintage,
-        recipient=params.recipient,
-        suppliers=params.suppliers[:2],
-        start=params.start_year,
-        end=params.end_year,
-        window=width,
-        partial=True,
-    )
-    wide = blocks.pivot(index="period", columns="supplier", values="share")[list(params.suppliers[:2])]
-    return wide.reset_index()
-
-
-def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
-    """In which block the leader's observed share first exceeds the follower's, in words."""
-    leader, follower = params.suppliers[:2]
-    ahead = blocks[blocks[leader] > blocks[follower]]
-    first, last = (int(y) for y in blocks["period"].iloc[0].split("-"))
-    width = last - first + 1
-    if ahead.empty:
-        return f"Over {width}-year blocks, {in_prose(leader)} is never ahead of {in_prose(follower)}."
-    return (
-        f"Over {width}-year blocks, as SIPRI reports them, {in_prose(leader)} is first ahead of {in_prose(follower)} "
-        f"in {ahead['period'].iloc[0]}."
-    )
+def block_table(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> pd.DataFrame:
+    """Volumes beside shares over SIPRI's ``width``-year blocks (:func:`sipri_blocks`) of the parameters'
+    years: one row per block and supplier (the named ones and ``Others``) with ``period``, ``years`` (how
+    many years the block has inside the window), ``complete`` (all ``width`` of them), ``tiv`` (the
+    supplier's deliveries, millions of TIV), ``total`` (the recipient's imports from the suppliers the
+    release holds, millions of TIV) and ``share`` (a fraction of ``total``; NaN when it is zero). Sums come
+    first and shares after, as :func:`sinoiran.analysis.shares.supplier_shares` does."""
+    frames = []
+    for first, last in sipri_blocks(params.start_year, params.end_year, width):
+        block = supplier_shares(
+            tiv,
+            vintage=params.vintage,
+            recipient=params.recipient,
+            suppliers=params.suppliers,
+            start=first,
+            end=last,
+            window=last - first + 1,
+            partial=True,
+            others=True,
+        )
+        frames.append(block.assign(years=last - first + 1, complete=last - first + 1 == width))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["period", "first_year", "last_year", "years", "complete", "supplier", "tiv", "total", "share"]]

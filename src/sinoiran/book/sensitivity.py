@@ -156,33 +156,39 @@ def load_results(path: Path | None = None) -> pd.DataFrame:
 
 
 def overtaking_summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Per vintage and window: the overtaking year and its interval (they do not depend on the break year)."""
+    """Per vintage and window: the kind of fitted overtaking (a crossing, ahead from the start, never
+    ahead), its year and interval where identified, and the fractions of bootstrap draws of each kind
+    (none of them depends on the break year)."""
     ran = results[results["skipped"].isna() | (results["skipped"] == "")]
-    summary = ran.groupby(["vintage", "window"], as_index=False).agg(
+    return ran.groupby(["vintage", "window"], as_index=False).agg(
         denominator=("denominator", "first"),
+        overtaking_kind=("overtaking_kind", "first"),
         overtaking_year=("overtaking_year", "first"),
+        identified=("overtaking_identified", "first"),
         ci_low=("overtaking_ci_low", "first"),
         ci_high=("overtaking_ci_high", "first"),
         share_of_draws_crossing=("share_of_draws_crossing", "first"),
+        share_of_draws_ahead_from_start=("share_of_draws_ahead_from_start", "first"),
+        share_of_draws_never=("share_of_draws_never", "first"),
         break_years=("break_year", "count"),
     )
-    return summary
 
 
 def break_tests(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per window: runs, and how many detect a break in Russia's share (classical Chow; HAC Wald) at ``alpha``."""
+    """Per window: runs, and how many detect a break in Russia's share at ``alpha`` (classical Chow; HAR Wald
+    with EWC errors)."""
     ran = results[results["skipped"].isna() | (results["skipped"] == "")]
     return ran.groupby("window", as_index=False).agg(
         runs=("break_year", "count"),
         chow_detects=("chow_p_Russia", lambda p: int((p < alpha).sum())),
-        hac_wald_detects=("hac_wald_p_Russia", lambda p: int((p < alpha).sum())),
+        har_wald_detects=("har_wald_p_Russia", lambda p: int((p < alpha).sum())),
     )
 
 
 def break_finding(tests: pd.DataFrame) -> str:
     """A sentence on whether a break is found with yearly shares, smoothed shares, both or neither."""
     by_window = tests.set_index("window")
-    detected = {w: int(row["chow_detects"] + row["hac_wald_detects"]) > 0 for w, row in by_window.iterrows()}
+    detected = {w: int(row["chow_detects"] + row["har_wald_detects"]) > 0 for w, row in by_window.iterrows()}
     yearly = detected.get(1, False)
     smoothed = any(v for w, v in detected.items() if w > 1)
     if yearly and smoothed:

@@ -1,0 +1,194 @@
+"""The trends chapter's sentences, made from a :class:`~sinoiran.analysis.trends.TrendRun`.
+
+Analysis returns numbers and frames; this module turns them into the words the
+chapters glue, so that no sentence asserts what the numbers do not show and no
+sentence is about a fixed country. Every sentence that depends on where a
+release's data end says so (``data_end``, the release's last year).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from sinoiran.analysis import models
+from sinoiran.analysis.trends import TrendParameters, TrendRun, observed_overtaking
+from sinoiran.base.names import in_prose, possessive
+from sinoiran.base.precision import snap
+
+
+def _p(value: float) -> str:
+    return f"p = {snap(value):.3f}"
+
+
+def question(result: TrendRun) -> str:
+    """The chapter's question in words, from the parameters."""
+    p = result.parameters
+    leader, follower = (in_prose(s) for s in p.suppliers[:2])
+    return (
+        f"Is {leader} replacing {follower} as a supplier of {possessive(in_prose(p.recipient))} major arms? "
+        f"Release {p.vintage}, {p.start_year}-{p.end_year}, shares of {result.denominator} from "
+        f"{p.window}-year sums."
+    )
+
+
+def window_text(params: TrendParameters, data_end: int | None = None) -> str:
+    """The window in words, saying where it stops because the release stops: "1992-2015, the last year
+    release 2016 covers" or "1992-2010"."""
+    text = f"{params.start_year}-{params.end_year}"
+    if data_end is not None and params.end_year >= data_end:
+        text += f", the last year release {params.vintage} covers"
+    return text
+
+
+def _direction(row: pd.Series | dict, alpha: float) -> str:
+    if row["p_value"] >= alpha:
+        return "no trend distinguishable from zero"
+    return "a rising share" if row["estimate"] > 0 else "a falling share"
+
+
+def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
+    """Plain-language statements of what this run found.
+
+    ``direction``: the leader's linear trend (HAR inference, with its degrees of
+    freedom and the plain-OLS p-value beside it) and the joint model's
+    leader-against-follower trend; ``break_test``: the follower's break at the
+    pre-specified year (HAR Wald, Chow beside it) and Andrews' search;
+    ``overtaking``: the fitted crossing, stated only where it is identified.
+    """
+    leader_key, follower_key = result.parameters.suppliers[:2]
+    leader, follower = in_prose(leader_key), in_prose(follower_key)
+    linear = result.linear[leader_key]
+    trend = linear.coefficients.set_index("term").loc["trend"]
+    nu = int(linear.fit["nu"])
+    direction = (
+        f"On its own, {possessive(leader)} share shows {_direction(trend, alpha)} "
+        f"({snap(100 * trend['estimate']):+.2f} percentage points a year, {_p(trend['p_value'])} with "
+        f"small-sample HAR errors and {nu} degrees of freedom; plain OLS errors would give "
+        f"{_p(linear.statistic('p_ols'))})."
+    )
+    if result.joint is not None:
+        contrast = models.multinomial_contrast(result.joint, leader_key, follower_key)
+        gains = _direction(contrast, alpha)
+        verdict = {
+            "no trend distinguishable from zero": f"no trend distinguishable from zero in {possessive(leader)} odds "
+            f"against {follower}",
+            "a rising share": f"{leader} gaining on {follower}",
+            "a falling share": f"{follower} gaining on {leader}",
+        }[gains]
+        direction += (
+            f" The joint model of all suppliers' shares, weighted by volume, shows {verdict} "
+            f"(odds ratio {snap(contrast['odds_ratio_per_year']):.3f} a year, {_p(contrast['p_value'])})."
+        )
+    segmented = result.segmented[follower_key]
+    break_year = result.parameters.break_year
+    har_p, chow_p = segmented.statistic("har_wald_p"), segmented.statistic("chow_p")
+    detected = "detects" if har_p < alpha else "does not detect"
+    break_test = (
+        f"A HAR Wald test {detected} a change in level or slope of {possessive(follower)} share from "
+        f"{break_year}, the year chosen in advance ({_p(har_p)}; the classical Chow test gives {_p(chow_p)})."
+    )
+    searched = result.searched_breaks.set_index("supplier").loc[follower_key]
+    if bool(searched["break_found"]):
+        break_test += (
+            f" Searching every year, Andrews' test finds its largest break at {int(searched['year'])}, above "
+            f"its 5% critical value."
+        )
+    else:
+        break_test += (
+            f" Searching every year, Andrews' test finds no break beyond chance (largest at "
+            f"{int(searched['year'])}, below its 5% critical value)."
+        )
+    return {"direction": direction, "break_test": break_test, "overtaking": overtaking_sentence(result)}
+
+
+def overtaking_sentence(result: TrendRun) -> str:
+    """The fitted overtaking in words: the year only where the bootstrap pins it down."""
+    leader, follower = (in_prose(s) for s in result.parameters.suppliers[:2])
+    o = result.overtaking
+    crossing = f"{snap(100 * o['share_crossing']):.0f}% of bootstrap draws"
+    if o["kind"] == models.AHEAD_FROM_START:
+        return (
+            f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window, "
+            f"so the window holds no fitted crossing to date (only {crossing} have one)."
+        )
+    if o["kind"] == models.NEVER:
+        return (
+            f"The fitted gap does not turn in {possessive(leader)} favour by {o['end']} "
+            f"(only {crossing} have a crossing inside the window)."
+        )
+    if o["identified"]:
+        return (
+            f"{possessive(leader)} fitted share first exceeds {possessive(follower)} in {o['year']:.0f}, "
+            f"between {o['ci_low']:.0f} and {o['ci_high']:.0f} in 95% of bootstrap draws."
+        )
+    return (
+        f"The straight lines cross in {o['year']:.0f}, but the year is not identified: {crossing} have a "
+        f"crossing inside the window, too few to pin down a 95% interval, so the observed shares and the "
+        f"five-year blocks below are the evidence to read."
+    )
+
+
+def interval_text(overtaking: dict) -> str:
+    """The bootstrap interval of the fitted overtaking year in words, saying which end is not pinned down."""
+    low, high = overtaking["ci_low"], overtaking["ci_high"]
+    low_ok, high_ok = overtaking["low_pinned"], overtaking["high_pinned"]
+    if low_ok and high_ok:
+        return f"between {low:.0f} and {high:.0f}"
+    if not low_ok and not high_ok:
+        return "not pinned down at either end: too many draws have the leader ahead from the start or never ahead"
+    if not high_ok:
+        return f"from {low:.0f} to beyond the end of the window (too many draws never cross)"
+    return f"up to {high:.0f}, with no lower end (too many draws have the leader ahead from the start)"
+
+
+def observed_sentence(result: TrendRun, data_end: int | None = None) -> str:
+    """What the observed shares show about the overtaking, beside the fitted answer; where the answer runs to
+    the end of the window and the window ends with the release, it says so."""
+    params = result.parameters
+    leader, follower = (in_prose(s) for s in params.suppliers[:2])
+    seen = observed_overtaking(result)
+    window = window_text(params, data_end)
+    if math.isnan(seen["first_year"]):
+        return f"In the observed shares, {leader} is never ahead of {follower} in {window}."
+    text = f"In the observed shares, {leader} is first ahead of {follower} in {seen['first_year']:.0f}"
+    if not math.isnan(seen["ahead_for_good"]):
+        if seen["ahead_for_good"] == seen["first_year"]:
+            return text + f" and stays ahead to {params.end_year} (window {window})."
+        return text + f", and stays ahead from {seen['ahead_for_good']:.0f} to {params.end_year} (window {window})."
+    ahead = int(seen["years_ahead"])
+    return (
+        text
+        + f", but is behind again in {params.end_year} ({ahead} year{'s' if ahead != 1 else ''} ahead in {window})."
+    )
+
+
+def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
+    """In which of SIPRI's five-year blocks the leader's observed share first exceeds the follower's, with the
+    volumes that carry it (a block of small deliveries is named as such)."""
+    leader, follower = params.suppliers[:2]
+    wide = blocks.pivot(index="period", columns="supplier", values="share")
+    volumes = blocks.pivot(index="period", columns="supplier", values="tiv")
+    totals = blocks.groupby("period")["total"].first()
+    ahead = [period for period in wide.index if wide.loc[period, leader] > wide.loc[period, follower]]
+    if not ahead:
+        return f"In none of SIPRI's five-year blocks is {in_prose(leader)} ahead of {in_prose(follower)}."
+    first = ahead[0]
+    busiest = totals.max()
+    years = int(blocks.loc[blocks["period"] == first, "years"].iloc[0])
+    part = (
+        ""
+        if bool(blocks.loc[blocks["period"] == first, "complete"].iloc[0])
+        else f", a part block of {years} year{'s' if years > 1 else ''}"
+    )
+    text = (
+        f"Over SIPRI's five-year blocks, {in_prose(leader)} is first ahead of {in_prose(follower)} in {first} "
+        f"({snap(volumes.loc[first, leader]):,.0f} against {snap(volumes.loc[first, follower]):,.0f} million TIV{part}"
+    )
+    if totals[first] < busiest / 2:
+        text += (
+            f"; {possessive(in_prose(params.recipient))} imports that block were "
+            f"{snap(100 * totals[first] / busiest):.0f}% of its busiest block's"
+        )
+    return text + ")."
