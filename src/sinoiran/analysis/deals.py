@@ -110,7 +110,9 @@ def rebuild_deliveries(register: pd.DataFrame, *, vintage: str, supplier: str, r
     """Yearly deliveries rebuilt deal by deal from one register vintage: number delivered x TIV per unit.
 
     The register gives, per deal, the number delivered and the years of delivery, not the number per year;
-    the number is spread evenly over the listed years (SIPRI's own convention when it lacks yearly numbers).
+    this rebuild spreads the number evenly over the listed years. That is the rebuild's assumption, not
+    SIPRI's: SIPRI records a number per year (the transfers export shows it, see
+    :func:`yearly_from_deliveries`), and :func:`even_spread` measures what the assumption costs.
     Returns ``designation, description, order_year, year, number, tiv`` (millions of TIV) and ``estimated``
     (SIPRI marks the number delivered or the order year as uncertain). Deals without a
     TIV per unit (the c. 2013 register has none) are left out; an empty frame means the vintage cannot
@@ -227,3 +229,30 @@ def newest_order(register: pd.DataFrame, *, vintage: str, supplier: str, recipie
     ]
     years = deals["order_year"].dropna()
     return float(years.max()) if len(years) else float("nan")
+
+
+def _pair_rows(deliveries: pd.DataFrame, vintage: str, supplier: str, recipient: str) -> pd.DataFrame:
+    return deliveries[
+        (deliveries["vintage"] == vintage)
+        & (deliveries["supplier"] == supplier)
+        & (deliveries["recipient"] == recipient)
+    ]
+
+
+def yearly_from_deliveries(deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipient: str) -> pd.Series:
+    """Yearly TIV delivered (millions) summed from a transfers export's per-delivery rows: SIPRI's own
+    number per year times the deal's unit TIV, indexed by year. Empty where the release has no such rows."""
+    rows = _pair_rows(deliveries, vintage, supplier, recipient)
+    return rows.groupby("year")["tiv"].sum().rename("tiv")
+
+
+def even_spread(deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipient: str) -> pd.Series:
+    """The same deals as :func:`yearly_from_deliveries`, with each deal's total TIV spread evenly over the
+    years it delivers in, as a rebuild from a register must do (the register lists the years, not the
+    number per year). The difference between the two over a window is the even-spread assumption's error."""
+    rows = _pair_rows(deliveries, vintage, supplier, recipient)
+    spread = []
+    for _, deal in rows.groupby("deal_id"):
+        years = sorted(deal["year"].unique())
+        spread.extend((int(year), float(deal["tiv"].sum()) / len(years)) for year in years)
+    return pd.DataFrame(spread, columns=["year", "tiv"]).groupby("year")["tiv"].sum().rename("tiv")

@@ -192,22 +192,40 @@ def older_release_test(
 
 
 def rebuilt_against_tables(
-    tiv: pd.DataFrame, rebuilt: dict[str, pd.DataFrame], *, supplier: str, recipient: str, start: int, end: int
+    tiv: pd.DataFrame,
+    rebuilt: dict[str, pd.DataFrame],
+    *,
+    supplier: str,
+    recipient: str,
+    start: int,
+    end: int,
+    yearly_values: dict[str, tuple[str, pd.Series]] | None = None,
 ) -> pd.DataFrame:
-    """Deal-by-deal rebuilds (one per register vintage) beside each release's yearly table, summed over the period.
+    """Deal-by-deal rebuilds beside each release's yearly table, summed over the period (millions of TIV).
 
-    ``rebuilt`` maps a register vintage to :func:`sinoiran.analysis.deals.rebuild_deliveries`' frame.
-    Returns one row per source: ``source, kind, total`` (millions of TIV).
+    ``rebuilt`` maps a register vintage to :func:`sinoiran.analysis.deals.rebuild_deliveries`' frame (each
+    deal's number spread evenly over its years); ``yearly_values`` maps a source's label to its kind and a
+    yearly series, such as one summed from a transfers export's per-delivery rows, SIPRI's own number per year
+    (:func:`sinoiran.analysis.deals.yearly_from_deliveries`, and :func:`~sinoiran.analysis.deals.even_spread`
+    for the same deals spread evenly). Returns one row per source: ``source, kind, total``.
     """
     rows = [
         {
             "source": f"register {label}",
-            "kind": "deal by deal",
+            "kind": "deal by deal, spread evenly",
             "total": float(frame[frame["year"].between(start, end)]["tiv"].sum()),
         }
         for label, frame in rebuilt.items()
         if not frame.empty
     ]
+    for label, (kind, series) in (yearly_values or {}).items():
+        rows.append(
+            {
+                "source": label,
+                "kind": kind,
+                "total": float(series[(series.index >= start) & (series.index <= end)].sum()),
+            }
+        )
     for vintage in VINTAGES:
         if not coverage_gap(vintage, [supplier], start, end, recipient=recipient):
             rows.append(
@@ -348,3 +366,33 @@ def client_changes(
     out = out[(out["volume_before"] >= min_volume) & states]
     out["change"] = out["mean_after"] / out["mean_before"] - 1
     return out.drop(columns=["volume_before"]).sort_values("change", kind="stable").reset_index(drop=True)
+
+
+def revision_by_recipient(
+    tiv: pd.DataFrame,
+    *,
+    supplier: str,
+    reference: str,
+    release: str,
+    start: int,
+    end: int,
+    min_volume: float = 50.0,
+) -> pd.DataFrame:
+    """How a later ``release`` revised ``supplier``'s deliveries to each recipient that an older ``reference``
+    release also holds, over ``start..end`` (years both cover).
+
+    One row per recipient with at least ``min_volume`` million TIV in the later release over the years (a
+    ratio of two small numbers says nothing): ``reference`` and ``release`` sums (millions of TIV), their
+    ``ratio`` (reference / later; above 1 where the later release values the deliveries lower) and its
+    ``rank`` among the recipients (1 = largest ratio). A revision of one recipient is evidence of something
+    about that recipient only if it stands out from the same supplier's other recipients.
+    """
+    years = tiv["year"].between(start, end) & (tiv["supplier"] == supplier)
+    old = tiv[years & (tiv["vintage"] == reference)].groupby("recipient")["tiv"].sum()
+    new = tiv[years & (tiv["vintage"] == release)].groupby("recipient")["tiv"].sum()
+    both = pd.DataFrame({"reference": old, "release": new}).dropna()
+    both = both[both["release"] >= min_volume]
+    both["ratio"] = both["reference"] / both["release"]
+    both = both.sort_values("ratio", ascending=False, kind="stable")
+    both["rank"] = range(1, len(both) + 1)
+    return both.rename_axis("recipient").reset_index()
