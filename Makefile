@@ -38,12 +38,11 @@ venv: $(STAMP)
 # Chapters execute in parallel into a cache keyed on data/, src/ and the lock,
 # then Sphinx builds with warnings as errors (-W -n --keep-going).
 book: $(STAMP)
-	$(BIN)/python -m sinoiran book
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	@$(BIN)/python -m sinoiran book
 
 # The whole book as one PDF: the HTML build, then the single-page build printed by Chromium.
 pdf: $(STAMP)
-	$(BIN)/python -m sinoiran pdf
+	@$(BIN)/python -m sinoiran pdf
 
 # Unit tests, data checks, strict nbval on every chapter, the book build, staleness
 # and browser checks; spread over the cores (one worker per notebook or module).

@@ -427,12 +427,34 @@ def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
 # change it in turn, running the same command as `make book`.
 
 
+#: What a quiet command never prints: the kernel's TCP warning, the extensions' configuration dumps,
+#: colour codes, tracebacks.
+NOISE = re.compile(r"eavesdropping|Config\(|\x1b\[|Traceback|\{\s*\"key\"")
+
+
+def assert_quiet(output: str, first_words: str) -> None:
+    """The command said one sentence (starting with ``first_words``) and nothing else worth a reader's time."""
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    assert not NOISE.search(output), output[-3000:]
+    assert len(lines) == 1 and lines[0].startswith(first_words) and lines[0].endswith("."), output[-3000:]
+
+
 def build(project: Path) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return json.loads(result.stderr.strip().splitlines()[-1])
+    assert_quiet(result.stdout + result.stderr, "The book")
+    from sinoiran.book.runner import BUILD_RECORD
+
+    return json.loads((project / BUILD_RECORD).read_text())
+
+
+@pytest.mark.slow
+def test_make_pdf_says_one_sentence(built_project):
+    """The build the tests share (``python -m sinoiran pdf``: chapters executed, two Sphinx builds, the PDF)
+    printed one sentence: no kernel warnings, no configuration dumps."""
+    assert_quiet((built_project / "_build" / "command-output.txt").read_text(), "The PDF")
 
 
 @pytest.fixture(scope="module")
