@@ -201,4 +201,5 @@ def glue_claims(ledger, claim_ids: list[str]) -> None:
 def verdict_rows(ledger, claim_ids: list[str], uuid: str) -> Table:
     """The ledger rows of some claims (claim, release, printed and recomputed value, verdict), coloured by verdict."""
     shown = for_display(ledger[ledger["claim_id"].isin(claim_ids)])
-    return table(shown[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]], uuid=uuid)
+    columns = ["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]
+    return table(shown[columns], key=["claim_id", "vintage"], uuid=uuid)

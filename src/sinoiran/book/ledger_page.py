@@ -50,7 +50,7 @@ def overview(ledger: pd.DataFrame) -> Table:
 
 def entries(ledger: pd.DataFrame) -> str:
     """MyST Markdown: one anchored section per claim with the paper's words in short, the printed value,
-    and a compact table with a row per release (verdict, recomputed value, why).
+    and a compact table with a row per release (verdict, recomputed value) and the reason below it.
 
     Render with the cell's ``markdown_format: myst`` (targets, index entries and
     headings are MyST). The per-claim table is HTML in the book's compact table
@@ -87,12 +87,14 @@ def entries(ledger: pd.DataFrame) -> str:
 
 
 def _entry_table(cells: list[tuple[str, str, str, str]]) -> str:
-    """One claim's rows: release and verdict first (on a phone they stay on screen), then value and reason."""
-    head = "".join(f'<th scope="col">{label}</th>' for label in ("Release", "Verdict", "Recomputed", "Why"))
+    """One claim's rows: release, verdict and value side by side (narrow enough for a phone), and the reason on
+    a row of its own below them, the full width of the table."""
+    head = "".join(f'<th scope="col">{label}</th>' for label in ("Release", "Verdict", "Recomputed"))
     body = "".join(
         f'<tr><td class="key">{html.escape(vintage)}</td>'
         f'<td class="verdict" style="{_verdict_style(verdict)}">{html.escape(verdict)}</td>'
-        f'<td class="num">{html.escape(value)}</td><td>{html.escape(why)}</td></tr>'
+        f"<td{_numeric_class(value)}>{html.escape(value)}</td></tr>"
+        f'<tr class="sinoiran-why"><td colspan="3"><strong>Why:</strong> {html.escape(why)}</td></tr>'
         for vintage, value, verdict, why in cells
     )
     return (
@@ -100,6 +102,13 @@ def _entry_table(cells: list[tuple[str, str, str, str]]) -> str:
         f'<table class="sinoiran-table sinoiran-entry"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n'
         "</div>"
     )
+
+
+def _numeric_class(value: str) -> str:
+    """``class="num"`` (right-aligned, kept on one line) for a number; words wrap like any text."""
+    import re
+
+    return ' class="num"' if re.fullmatch(r"[-+$]?[\d,.]+%?|–", value.strip()) else ""
 
 
 def _verdict_style(verdict: str) -> str:
