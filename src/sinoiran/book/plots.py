@@ -473,7 +473,8 @@ def shares_with_trends(
     years = shares["year"]
     describe(
         fig,
-        f"Yearly shares in percent of {_join([in_prose(s) for s in fitted])} ({int(years.min())}-{int(years.max())}) as points, with "
-        f"linear trends, their 95% bands and segmented fits around a break at {break_year}: {'; '.join(trends)}.",
+        f"{title}: the yearly shares in percent of {_join([in_prose(s) for s in fitted])} ({int(years.min())}-"
+        f"{int(years.max())}) as points, with linear trends, their 95% bands and segmented fits around a break at "
+        f"{break_year}; {'; '.join(trends)}.",
     )
     return fig
