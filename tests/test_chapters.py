@@ -79,11 +79,15 @@ def test_chapter_structure(path):
     for heading in [
         "## Overview",
         "## Prerequisites",
-        "## Imports",
         "## Summary",
         "### What's next?",
     ]:
         assert heading in text, f"{path.name} lacks {heading!r}"
+    # A book chapter, not a notebook: no "Imports" heading; all imports in the first code cell (after
+    # papermill's parameters), none further down.
+    assert "## Imports" not in text, f"{path.name}: a notebook-style Imports heading"
+    overview = text.split("## Overview", 1)[1].split("## Prerequisites", 1)[0]
+    assert "**What this chapter" in overview.split("\n1. ", 1)[0], f"{path.name}: the overview starts with a finding"
     # A reference list where the chapter cites something, and none (an empty heading) where it does not.
     cites = re.search(r"\{cite(?::[a-z]+)?\}`", text) is not None
     assert ("{bibliography}" in text) == cites, f"{path.name}: a reference list without citations, or the reverse"
@@ -91,6 +95,9 @@ def test_chapter_structure(path):
         assert text.split("## Resources and references", 1)[1].strip(), f"{path.name}: empty references heading"
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    body = [c for c in code if "parameters" not in c.get("metadata", {}).get("tags", [])]
+    imports = [i for i, c in enumerate(body) if re.search(r"(?m)^(import|from \S+ import) ", "".join(c["source"]))]
+    assert imports == [0], f"{path.name}: imports belong in the first code cell (found in cells {imports})"
     assert code and all(c.get("outputs") is not None for c in code)
     assert any(c["outputs"] for c in code), "chapters are stored with their outputs"
 
@@ -548,6 +555,16 @@ def test_internal_links_resolve(browser_pages, built_book):
             assert path.exists(), f"{name}: broken link {href}"
             if fragment and path.suffix == ".html":
                 assert f'id="{fragment}"' in path.read_text(), f"{name}: missing anchor {href}"
+
+
+@pytest.mark.slow
+def test_every_link_of_the_index_has_its_anchor(built_book):
+    """The general index links every entry to an anchor that exists on its page."""
+    index = (built_book / "genindex.html").read_text()
+    links = sorted(set(re.findall(r'href="([\w/.-]+\.html)#([^"]+)"', index)))
+    assert len(links) > 20
+    missing = [f"{page}#{anchor}" for page, anchor in links if f'id="{anchor}"' not in (built_book / page).read_text()]
+    assert missing == []
 
 
 @pytest.mark.slow
