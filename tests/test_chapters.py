@@ -162,7 +162,7 @@ def test_the_pdf_holds_the_whole_book(pdf_text, built_book):
         assert title in flat, title
     for claim_id in CLAIM_IDS:
         assert claim_id in flat, claim_id
-    assert (built_book / "sinoiran-book.pdf").exists()  # the landing page links to it
+    assert (built_book / "sinoiran-book.pdf").exists()  # make pdf copies it beside the HTML, as the landing page says
 
 
 @pytest.mark.slow
