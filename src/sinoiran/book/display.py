@@ -363,6 +363,10 @@ def table(
     others = leading + [c for c in others if c not in leading]
     text = text[key_columns + others]
 
+    # One or two verdict columns are repeated in every part with the key; a matrix of verdicts is split
+    # like any other columns (it would not fit a phone's screen otherwise).
+    if len(leading) > 2:
+        leading = []
     room = max(max_columns - len(key_columns) - len(leading), 1)
     rest = others[len(leading) :]
     count = math.ceil(len(rest) / room) if len(text.columns) > max_columns else 1
