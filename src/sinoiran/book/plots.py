@@ -24,6 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from sinoiran.analysis.series import annual_deliveries
 from sinoiran.base.names import in_prose, possessive
+from sinoiran.base.precision import round_snapped
 from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
@@ -107,8 +108,13 @@ def alt_text(figure) -> str | None:
     return getattr(figure, "alt_text", None)
 
 
+def _n(value: float, digits: int = 0) -> str:
+    """A number for a figure's description, rounded by the precision policy (the same text on every machine)."""
+    return f"{round_snapped(float(value), digits):,.{digits}f}"
+
+
 def _tiv(value: float) -> str:
-    return f"{value:,.0f} million TIV"
+    return f"{_n(value)} million TIV"
 
 
 def _join(names: list[str]) -> str:
@@ -258,7 +264,7 @@ def imports_by_group_area(
     for first, last in [(zoom_from, 1991), (1992, int(zoom.index.max()))]:
         block = wide.loc[first:last, order].sum()
         if block.sum() > 0:
-            leaders.append(f"{block.idxmax()} in {first}-{last} ({100 * block.max() / block.sum():.0f} percent)")
+            leaders.append(f"{block.idxmax()} in {first}-{last} ({_n(100 * block.max() / block.sum())} percent)")
     describe(
         fig,
         f"Stacked areas of {recipient}'s yearly arms imports by supplier group, {int(wide.index.min())}-"
@@ -346,7 +352,7 @@ def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     fig.subplots_adjust(bottom=0.22, left=0.3)
     _credit(fig)
     ranges = totals.groupby("flow", sort=False)["tiv"].agg(["min", "max"])
-    said = [f"{flow} {r['min']:,.0f} to {r['max']:,.0f}" for flow, r in ranges.iterrows()]
+    said = [f"{flow} {_n(r['min'])} to {_n(r['max'])}" for flow, r in ranges.iterrows()]
     describe(
         fig,
         f"Horizontal bars of deliveries over 2005-2011 by SIPRI release, in millions of TIV: {'; '.join(said)}.",
@@ -368,7 +374,7 @@ def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
     describe(
         fig,
         f"Horizontal bars of deliveries by weapon type in millions of TIV ({_join(list(by_type['description']))}): "
-        f"the {top['description']} deliveries are {100 * top['tiv'] / by_type['tiv'].sum():.0f} percent of the total.",
+        f"the {top['description']} deliveries are {_n(100 * top['tiv'] / by_type['tiv'].sum())} percent of the total.",
     )
     return fig
 
@@ -412,7 +418,7 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
     said = []
     for series_name, group in rows.groupby("series", sort=True):
         top = group.loc[group["value_usd_m"].idxmax()]
-        said.append(f"{series_name} peak at US$ {top['value_usd_m'] / 1000:,.1f} billion in {int(top['year'])}")
+        said.append(f"{series_name} peak at US$ {_n(top['value_usd_m'] / 1000, 1)} billion in {int(top['year'])}")
     describe(
         fig,
         f"Lines of China-Iran merchandise trade, {int(rows['year'].min())}-{int(rows['year'].max())}, as reported by "
@@ -466,9 +472,9 @@ def shares_with_trends(
     for supplier, line in fitted.items():
         change = 100 * (line["fitted"].iloc[-1] - line["fitted"].iloc[0])
         trends.append(
-            f"{possessive(in_prose(supplier))} fitted share goes from {100 * line['fitted'].iloc[0]:.0f} to "
-            f"{100 * line['fitted'].iloc[-1]:.0f} percent ({'up' if change > 0 else 'down'} "
-            f"{abs(change):.0f} points)"
+            f"{possessive(in_prose(supplier))} fitted share goes from {_n(100 * line['fitted'].iloc[0])} to "
+            f"{_n(100 * line['fitted'].iloc[-1])} percent ({'up' if change > 0 else 'down'} "
+            f"{_n(abs(change))} points)"
         )
     years = shares["year"]
     describe(
