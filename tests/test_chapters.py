@@ -204,7 +204,24 @@ _PRINTED_CELLS = """(width) => {
   const code = Array.from(document.querySelectorAll("article pre")).filter(shown)
     .filter((c) => c.getBoundingClientRect().right > width + 1 || c.scrollWidth > c.clientWidth + 1)
     .map((c) => c.textContent.trim().slice(0, 40));
-  return {cells: cells.map((c) => c.textContent), beyond: beyond, code: code};
+  const broken = [];
+  cells.forEach((cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.closest(".long, code, pre")) continue;
+      const words = /[A-Za-z]{3,}/g;
+      let match;
+      while ((match = words.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  });
+  return {cells: cells.map((c) => c.textContent), beyond: beyond, code: code, broken: broken};
 }"""
 
 
@@ -232,14 +249,16 @@ def printed_layout(single: Path) -> dict:
 
 @pytest.mark.slow
 def test_the_pdf_has_no_cut_cell_and_no_chrome(pdf_text, built_project):
-    """No table cell or code line runs past the A4 column, every word of every printed cell is in the PDF's
-    text (a cut column or a cut word would be missing), and none of the web page's chrome is printed."""
+    """No table cell or code line runs past the A4 column, no word of a cell is broken across lines, every
+    word of every printed cell is in the PDF's text (a cut column or a cut word would be missing), and none
+    of the web page's chrome is printed."""
     _, text = pdf_text
     printed = set(_words(text))
     layout = printed_layout(built_project / "_build" / "singlehtml" / "index.html")
     assert len(layout["cells"]) > 1000
     assert layout["beyond"] == [], layout["beyond"][:10]
     assert layout["code"] == [], layout["code"][:10]
+    assert layout["broken"] == [], layout["broken"][:10]  # no word broken inside a printed cell ("Importanc e")
     # A checksum or a file name may wrap inside its cell: such a word is looked for with the lines joined.
     joined = re.sub(r"\s+", "", text)
     missing = sorted({w for cell in layout["cells"] for w in _words(cell) if w not in printed and w not in joined})
