@@ -11,12 +11,14 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book pdf test test-fast lint data check-data outputs sensitivity bench lock clean
+.PHONY: help venv book pdf report readme test test-fast lint data check-data outputs sensitivity bench lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
 	@echo "make test        run the whole test suite (sets up .venv first)"
 	@echo "make pdf         the whole book as one PDF, _build/pdf/sinoiran-book.pdf (needs Debian's chromium)"
+	@echo "make report      one HTML page of a chapter rerun: NB=run.ipynb (executed), or NB=chapters/X.ipynb P='-p name value ...'"
+	@echo "make readme      rewrite the README's 'What the replication found' from the claims ledger"
 	@echo "make test-fast   the unit tests only (seconds): no chapter execution, book build or browser"
 	@echo "make lint        ruff (lint, format) on the code and, through nbQA, the chapters; mypy on the package"
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
@@ -38,12 +40,21 @@ venv: $(STAMP)
 # Chapters execute in parallel into a cache keyed on data/, src/ and the lock,
 # then Sphinx builds with warnings as errors (-W -n --keep-going).
 book: $(STAMP)
-	$(BIN)/python -m sinoiran book
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	@$(BIN)/python -m sinoiran book
 
 # The whole book as one PDF: the HTML build, then the single-page build printed by Chromium.
 pdf: $(STAMP)
-	$(BIN)/python -m sinoiran pdf
+	@$(BIN)/python -m sinoiran pdf
+
+# One HTML page of a papermill run, its glue resolved: NB=_build/algeria.ipynb (executed by papermill), or
+# NB=chapters/own_country.ipynb P="-p recipient Pakistan -p vintage 2016" to run the chapter first.
+NB ?= chapters/own_country.ipynb
+report: $(STAMP)
+	@$(BIN)/python -m sinoiran report $(NB) $(P)
+
+# The README's findings, generated from the claims ledger (a test fails when they differ).
+readme: $(STAMP)
+	@$(BIN)/python -m sinoiran.book.readme
 
 # Unit tests, data checks, strict nbval on every chapter, the book build, staleness
 # and browser checks; spread over the cores (one worker per notebook or module).

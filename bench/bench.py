@@ -95,12 +95,12 @@ def config_with(project: Path, execute: str) -> Path:
     return path
 
 
-def build_report(output: str) -> dict:
-    """The runner's one-line JSON report (the last line of ``python -m sinoiran book``)."""
-    for line in reversed(output.strip().splitlines()):
-        if line.startswith("{"):
-            return json.loads(line)
-    return {}
+def build_report(project: Path) -> dict:
+    """What the last ``python -m sinoiran book`` did (the runner's ``_build/book-build.json``)."""
+    from sinoiran.book.runner import BUILD_RECORD
+
+    path = project / BUILD_RECORD
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def commit() -> str:
@@ -130,7 +130,7 @@ def main() -> int:
         for rep in range(args.reps):
             shutil.rmtree(project / "_build", ignore_errors=True)
             seconds, peak, output = timed(book, project, memory=True)
-            report = build_report(output)
+            report = build_report(project)
             chapters = report.get("chapters", chapters)
             results["cold"].append(seconds)
             results["peak_gib"].append(peak / GIB)
@@ -140,7 +140,7 @@ def main() -> int:
             change_one_table(project)
             seconds, _, output = timed(book, project)
             results["datachg"].append(seconds)
-            results["datachg_executed"].append(build_report(output).get("executed", -1))
+            results["datachg_executed"].append(build_report(project).get("executed", -1))
             shutil.rmtree(project / "_build", ignore_errors=True)
             results["serial"].append(
                 timed([str(BIN / "jupyter-book"), "build", str(project), "--all", "--config", str(force)], project)[0]

@@ -105,6 +105,7 @@ def built_project(tmp_path_factory) -> Path:
         [sys.executable, "-m", "sinoiran", command], cwd=project, env=copy_env(project), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    (project / "_build" / "command-output.txt").write_text(result.stdout + result.stderr)  # checked: a quiet command
     return project
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
 
 from sinoiran.book import ledger_page
-from sinoiran.book.display import MISSING, VERDICT_COLOURS, cell_text, header, table
+from sinoiran.book.display import MISSING, VERDICT_COLOURS, cell_text, header, infer_kind, kind_text, table
 from sinoiran.book.sphinx_fixes import author_year_label, execution_record_nodes, ledger_href, link_claim_ids
 from sinoiran.data.paper import BY_ID
+
+from conftest import ROOT
+from stored_tables import stored_tables, tables_in_html
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
 def test_headers_are_for_people():
@@ -75,6 +81,105 @@ def test_no_cell_is_cut_short():
     shown = table(pd.DataFrame({"reason": [long_text]}))
     assert long_text.strip() in shown._repr_html_()
     assert "..." not in shown._repr_html_() and "…" not in shown._repr_html_()
+
+
+# --- numbers by kind ------------------------------------------------------------------------------
+
+
+def test_kinds_are_inferred_from_values_not_names():
+    assert infer_kind(pd.Series([1992, 2011])) == "year"
+    assert infer_kind(pd.Series([1992.0, math.nan])) == "year"
+    assert infer_kind(pd.Series([2.0, 16.0])) == "count"  # HAC lags, years before: whole numbers
+    assert infer_kind(pd.Series([20051])) == "count"
+    assert infer_kind(pd.Series([0.751, 0.189])) == "statistic"
+    assert infer_kind(pd.Series(["China", 2005], dtype=object)) == "text"
+    assert infer_kind(pd.Series([True, False])) == "text"
+
+
+def test_kinds_write_their_values():
+    assert kind_text(1992.0, "year") == "1992"
+    assert kind_text(2.0, "count", decimals=4) == "2"
+    assert kind_text(20051, "text") == "20051"
+    assert kind_text(0.751, "percent", decimals=0) == "75"
+    assert kind_text(0.0001, "p_value") == "< 0.001"
+    assert kind_text(0.0372, "p_value") == "0.037"
+    assert kind_text(1234.56, "tiv") == "1,234.6"
+    with pytest.raises(ValueError, match="unknown column kind"):
+        kind_text(1.0, "colour")
+
+
+def test_a_percent_column_is_multiplied_and_labelled_once():
+    shown = table(pd.DataFrame({"description": ["anti-ship missile"], "share": [0.751]}), kinds={"share": "percent"})
+    assert list(shown.frame.columns) == ["Description", "Share (%)"]  # "(%)" once: the header had it
+    assert shown.frame["Share (%)"].tolist() == ["75.1"]
+    wide = table(pd.DataFrame({"China": [0.5], "Russia": [0.25]}, index=pd.Index([2005], name="year")), kinds="percent")
+    assert list(wide.frame.columns) == ["Year", "China (%)", "Russia (%)"]
+    assert wide.frame.iloc[0].tolist() == ["2005", "50", "25"]
+
+
+def test_key_and_verdict_columns_come_first():
+    frame = pd.DataFrame(
+        {"claim_id": ["MAIN-CHN-SUM"], "vintage": ["2016"], "paper_value": ["470"], "verdict": ["differs"]}
+    )
+    shown = table(frame, key=["claim_id", "vintage"])
+    assert list(shown.frame.columns) == ["Claim", "Release", "Verdict", "Printed in the paper"]
+    html = shown._repr_html_()
+    assert 'tabindex="0"' in html and 'role="region"' in html  # the keyboard reaches a table that scrolls
+    assert re.search(r'<td[^>]*class="[^"]*\bkey\b', html) and re.search(r'<td[^>]*class="[^"]*\bverdict\b', html)
+
+
+#: A year written like a count: "1,992", "2,011.0000".
+YEAR_WITH_SEPARATOR = re.compile(r"^(1,[89]\d\d|2,[01]\d\d)(\.\d+)?$")
+WHOLE_WITH_DECIMALS = re.compile(r"^-?[\d,]+\.0+$")
+NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+$")
+#: Kinds under which a value such as 2,000 is an amount, not a year.
+AMOUNT_KINDS = {"kind-count", "kind-tiv", "kind-money", "kind-statistic"}
+
+
+def display_problems(tables) -> list[str]:
+    """What a reader would stumble on in the displayed tables: years with separators or decimals, whole
+    numbers with decimals, and percent columns that hold fractions."""
+    problems = []
+    for shown in tables:
+        for column in shown.columns:
+            where = f"{shown.chapter}: {column.header!r}"
+            cells = [c for c in column.cells if c and c != MISSING]
+            about_years = re.search(r"\b(year|years|from|to)\b", column.header, re.I) is not None
+            if not (column.classes & AMOUNT_KINDS) or about_years:
+                years = [c for c in cells if YEAR_WITH_SEPARATOR.match(c)]
+                if years:
+                    problems.append(f"{where}: years written with a separator {years[:3]}")
+            if "kind-year" in column.classes and any(not c.isdigit() for c in cells):
+                problems.append(f"{where}: a year column with other text {cells[:3]}")
+            if "kind-count" in column.classes and any("." in c for c in cells):
+                problems.append(f"{where}: a count with decimals {cells[:3]}")
+            if cells and all(WHOLE_WITH_DECIMALS.match(c) for c in cells):
+                problems.append(f"{where}: whole numbers shown with decimals {cells[:3]}")
+            numbers = [float(c.replace(",", "")) for c in cells if NUMBER.match(c)]
+            if "(%)" in column.header and numbers and all(abs(v) < 1 for v in numbers):
+                problems.append(f"{where}: a percent column that holds fractions {cells[:3]}")
+    return problems
+
+
+def test_every_displayed_table_shows_numbers_by_kind():
+    """Every table of every chapter, as stored: no year with a separator, no whole number with decimals,
+    no "(%)" column of fractions."""
+    tables = stored_tables(CHAPTERS)
+    assert len(tables) > 80
+    assert display_problems(tables) == []
+
+
+def test_the_display_check_catches_what_a_name_list_got_wrong():
+    """The defects of the formatter that decided kinds from a list of names, as it rendered them."""
+    html = (
+        '<table class="sinoiran-table"><thead><tr><th>Ordered</th><th>HAC lags</th><th>Share (%)</th></tr></thead>'
+        "<tbody><tr><td>1,992</td><td>2.0000</td><td>0.751</td></tr>"
+        "<tr><td>2,011</td><td>3.0000</td><td>0.189</td></tr></tbody></table>"
+    )
+    from stored_tables import ShownTable
+
+    problems = display_problems([ShownTable("old", columns) for columns in tables_in_html(html)])
+    assert len(problems) == 3, problems
 
 
 # --- the ledger page -------------------------------------------------------------------------------

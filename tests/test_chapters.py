@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sinoiran.book.display import VERDICT_COLOURS
 from sinoiran.data.paper import CLAIM_IDS
 
 from conftest import CHROMIUM, ROOT, can_print
@@ -78,11 +79,15 @@ def test_chapter_structure(path):
     for heading in [
         "## Overview",
         "## Prerequisites",
-        "## Imports",
         "## Summary",
         "### What's next?",
     ]:
         assert heading in text, f"{path.name} lacks {heading!r}"
+    # A book chapter, not a notebook: no "Imports" heading; all imports in the first code cell (after
+    # papermill's parameters), none further down.
+    assert "## Imports" not in text, f"{path.name}: a notebook-style Imports heading"
+    overview = text.split("## Overview", 1)[1].split("## Prerequisites", 1)[0]
+    assert "**What this chapter" in overview.split("\n1. ", 1)[0], f"{path.name}: the overview starts with a finding"
     # A reference list where the chapter cites something, and none (an empty heading) where it does not.
     cites = re.search(r"\{cite(?::[a-z]+)?\}`", text) is not None
     assert ("{bibliography}" in text) == cites, f"{path.name}: a reference list without citations, or the reverse"
@@ -90,6 +95,9 @@ def test_chapter_structure(path):
         assert text.split("## Resources and references", 1)[1].strip(), f"{path.name}: empty references heading"
     nb = json.loads(path.read_text())
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    body = [c for c in code if "parameters" not in c.get("metadata", {}).get("tags", [])]
+    imports = [i for i, c in enumerate(body) if re.search(r"(?m)^(import|from \S+ import) ", "".join(c["source"]))]
+    assert imports == [0], f"{path.name}: imports belong in the first code cell (found in cells {imports})"
     assert code and all(c.get("outputs") is not None for c in code)
     assert any(c["outputs"] for c in code), "chapters are stored with their outputs"
 
@@ -154,7 +162,7 @@ def test_the_pdf_holds_the_whole_book(pdf_text, built_book):
         assert title in flat, title
     for claim_id in CLAIM_IDS:
         assert claim_id in flat, claim_id
-    assert (built_book / "sinoiran-book.pdf").exists()  # the landing page links to it
+    assert (built_book / "sinoiran-book.pdf").exists()  # make pdf copies it beside the HTML, as the landing page says
 
 
 @pytest.mark.slow
@@ -169,6 +177,138 @@ def test_the_pdf_has_the_glued_numbers(pdf_text):
     chn = ranges.loc["MAIN-CHN-SUM"]
     assert f"give {chn['lowest']:.0f} to {chn['highest']:.0f} million TIV" in flat
     assert f"prints {chn['paper']:.0f} million" in flat
+
+
+#: Strings of the web page's chrome that have no place on paper.
+CHROME = (
+    "Show code cell",
+    "Hide code cell",
+    "Toggle hidden content",
+    "Copy to clipboard",
+    "Click to show",
+    "Click to hide",
+    "Skip to main content",
+    "Back to top",
+    "Ctrl+K",
+    "¶",
+)
+#: The width of the A4 page inside its margins (210 mm less 2 x 14 mm) in CSS pixels: the width Chromium
+#: lays the printed book out in.
+A4_CONTENT_PX = 182 / 25.4 * 96
+
+_PRINTED_CELLS = """(width) => {
+  const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  const cells = Array.from(document.querySelectorAll("article td, article th")).filter(shown);
+  const beyond = cells.filter((c) => c.getBoundingClientRect().right > width + 1 || c.scrollWidth > c.clientWidth + 1)
+    .map((c) => `${c.textContent.trim().slice(0, 40)} (right edge ${Math.round(c.getBoundingClientRect().right)} px)`);
+  const code = Array.from(document.querySelectorAll("article pre")).filter(shown)
+    .filter((c) => c.getBoundingClientRect().right > width + 1 || c.scrollWidth > c.clientWidth + 1)
+    .map((c) => c.textContent.trim().slice(0, 40));
+  const broken = [];
+  cells.forEach((cell) => {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.closest(".long, code, pre")) continue;
+      const words = /[A-Za-z]{3,}/g;
+      let match;
+      while ((match = words.exec(node.data))) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(match[0]);
+      }
+    }
+  });
+  return {cells: cells.map((c) => c.textContent), beyond: beyond, code: code, broken: broken};
+}"""
+
+
+def _words(text: str) -> list[str]:
+    """The words and numbers of a text, as a PDF's text layer holds them (ligatures undone, no punctuation)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    return [w for w in re.split(r"[^\w$%.,+]+|(?<=\D)[.,]|[.,](?=\D|$)", text) if len(w) >= 3]
+
+
+def printed_layout(single: Path) -> dict:
+    """The single-page book laid out as Chromium prints it (print styles, the A4 column's width)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        tab = browser.new_page(viewport={"width": round(A4_CONTENT_PX), "height": 1000})
+        tab.goto(single.resolve().as_uri(), wait_until="load")
+        tab.emulate_media(media="print")
+        found = tab.evaluate(_PRINTED_CELLS, A4_CONTENT_PX)
+        browser.close()
+    return found
+
+
+@pytest.mark.slow
+def test_the_pdf_has_no_cut_cell_and_no_chrome(pdf_text, built_project):
+    """No table cell or code line runs past the A4 column, no word of a cell is broken across lines, every
+    word of every printed cell is in the PDF's text (a cut column or a cut word would be missing), and none
+    of the web page's chrome is printed."""
+    _, text = pdf_text
+    printed = set(_words(text))
+    layout = printed_layout(built_project / "_build" / "singlehtml" / "index.html")
+    assert len(layout["cells"]) > 1000
+    assert layout["beyond"] == [], layout["beyond"][:10]
+    assert layout["code"] == [], layout["code"][:10]
+    assert layout["broken"] == [], layout["broken"][:10]  # no word broken inside a printed cell ("Importanc e")
+    # A checksum or a file name may wrap inside its cell: such a word is looked for with the lines joined.
+    joined = re.sub(r"\s+", "", text)
+    missing = sorted({w for cell in layout["cells"] for w in _words(cell) if w not in printed and w not in joined})
+    assert missing == [], missing[:30]
+    assert [c for c in CHROME if c in text] == []
+
+
+@pytest.mark.slow
+def test_the_pdf_is_a_book(built_project):
+    """A title page with the date and the commit; a contents list whose page numbers are the chapters' pages
+    (as the PDF's bookmarks give them); every chapter starts a new page; the classroom solutions are in an
+    appendix after the exercises."""
+    from pypdf import PdfReader
+
+    from sinoiran.book.pdf import contents_pages
+
+    reader = PdfReader(built_project / "_build" / "pdf" / "sinoiran-book.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    from sinoiran.book.runner import source_commit
+
+    assert re.search(r"Printed on \d{1,2} \w+ 20\d\d\.", pages[0])
+    assert f"Built from commit {source_commit(built_project)}." in " ".join(pages[0].split())
+    assert pages[1].startswith("Contents")
+    listed = [m for m in re.findall(r"^(.+?) (\d+)$", pages[1], re.M) if not re.fullmatch(r"\d+ /", m[0])]
+    marks = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                marks.append((item.title, reader.get_destination_page_number(item) + 1, float(item.top or 0)))
+
+    walk(reader.outline)
+    titles = [title for title, _ in listed]
+    assert len(titles) >= len(toc_files()) + 1
+    assert contents_pages(titles, [(t, p) for t, p, _ in marks]) == {title: int(number) for title, number in listed}
+    # Every chapter's title stands at the top of its page: a chapter starts a new page. (Chromium places a
+    # heading at the top of the page box at 761 pt of 843, below the 16 mm margin and the heading's own.)
+    key = lambda t: re.sub(r"\W+", "", t).lower()  # noqa: E731
+    chapters, start = [], 0
+    for title in titles:  # in order: the chapter's own title, not an earlier section of the same name
+        start = next(i for i in range(start, len(marks)) if key(marks[i][0]).startswith(key(title))) + 1
+        chapters.append(marks[start - 1])
+    low = {t: round(top) for t, _, top in chapters if top < 740}
+    assert low == {}, low
+    solutions = [i for i, page in enumerate(pages) if "Solution to Exercise 1" in page]
+    exercises = [i for i, page in enumerate(pages) if "Exercise 1: recompute" in page]
+    assert solutions and exercises and min(exercises) < min(solutions)
+    assert "Discussion of the solution" not in "".join(pages[min(exercises) : min(exercises) + 3])
 
 
 # --- the built book in a real browser -----------------------------------------------------------
@@ -207,14 +347,85 @@ _PHONE_CHECKS = """() => {
   }));
   const cut = Array.from(document.querySelectorAll("td, th")).map((c) => c.textContent.trim())
     .filter((t) => /(…|\\.\\.\\.)$/.test(t)).map((t) => t.slice(-60));
+  // Each table's key cells (class "key"; else each row's first cell) and verdict cells (class "verdict";
+  // else any cell whose text is a verdict) must lie inside the screen's width before anyone scrolls.
+  const verdicts = new Set(VERDICTS);
+  const offscreen = [];
+  let tables = 0;
+  content.querySelectorAll("table").forEach((table) => {
+    if (!table.offsetParent) return;  // not shown
+    tables += 1;
+    const rows = Array.from(table.rows);
+    const marked = table.querySelector("td.key, td.verdict") !== null;
+    rows.forEach((row) => Array.from(row.cells).forEach((cell, i) => {
+      const key = marked ? cell.classList.contains("key") : i === 0;
+      const verdict = marked ? cell.classList.contains("verdict") : verdicts.has(cell.textContent.trim());
+      if (!key && !verdict) return;
+      const box = cell.getBoundingClientRect();
+      if (box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1)) {
+        offscreen.push(`${cell.textContent.trim().slice(0, 30)} (${Math.round(box.left)}-${Math.round(box.right)} px)`);
+      }
+    }));
+  });
+  // Words broken inside a cell: a run of letters whose parts sit on different lines. Checksums and code
+  // (class "long", code spans) may break anywhere; a break at a hyphen is between words.
+  const broken = [];
+  const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const parent = node.parentElement;
+    if (!parent || !parent.closest("td, th") || parent.closest(".long, code, pre") || !parent.offsetParent) continue;
+    const words = /[A-Za-z]{3,}/g;
+    let match;
+    while ((match = words.exec(node.data))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
   return {
     scroll_width: document.documentElement.scrollWidth,
     viewport_width: window.innerWidth,
     figures: figures,
     cut_cells: cut,
+    tables: tables,
+    offscreen_key_cells: offscreen,
+    broken_words: broken,
     height: document.documentElement.scrollHeight,
   };
-}"""
+}""".replace("VERDICTS", json.dumps(sorted(VERDICT_COLOURS)))
+
+#: Everything on a page that scrolls, and whether the keyboard can reach it (focusable itself).
+_SCROLLERS = """() => Array.from(document.querySelectorAll("article *")).filter((e) => {
+    const style = getComputedStyle(e);
+    return (/(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth + 1)
+      || (/(auto|scroll)/.test(style.overflowY) && e.scrollHeight > e.clientHeight + 1);
+  }).filter((e) => e.tabIndex < 0).map((e) => e.outerHTML.slice(0, 120))"""
+
+#: The figures' alternative texts (the book's own images, not the theme's icons).
+_ALTS = """() => Array.from(document.querySelectorAll("article img")).filter((i) => (i.getAttribute("src") || "")
+  .includes("_images/")).map((i) => ({src: i.getAttribute("src"), alt: i.getAttribute("alt")}))"""
+
+#: axe-core's WCAG 2 A and AA rules (2.0 and 2.1). No preload: axe would fetch the theme's stylesheets
+#: again by XHR (resolving their @import against the page, so a 404 that is axe's, not the book's).
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+    "preload": False,
+}
+
+
+def axe_findings(axe, tab) -> list[str]:
+    """The serious and critical WCAG 2 AA findings of axe-core on the page in ``tab``, one line each."""
+    violations = axe.run(tab, options=AXE_OPTIONS).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {node['html'][:100]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+        for node in v["nodes"]
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -224,6 +435,9 @@ def browser_pages(built_book):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (Debian package 'chromium'; .ci/run installs it)")
     playwright_api = pytest.importorskip("playwright.sync_api")
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()  # axe-core as the package ships it, run inside the page; nothing is downloaded
     import functools
     import http.server
     import threading
@@ -277,10 +491,17 @@ def browser_pages(built_book):
                     "a.claim-link", "as => as.map(a => a.getAttribute('href'))"
                 )
                 record["desktop_height"] = page.evaluate("document.documentElement.scrollHeight")
+                record["alts"] = page.evaluate(_ALTS)
+                record["axe_desktop"] = axe_findings(axe, page)
+                record["unreachable_desktop"] = page.evaluate(_SCROLLERS)
+                if name == "chapters/claims_ledger":
+                    record["filter"] = keyboard_through_the_filter(page)
                 if name in SCREENSHOTS:
                     page.screenshot(path=str(shots / f"{name.replace('/', '_')}_desktop.png"))
                 phone.goto(base + f"{name}.html", wait_until="load")
                 record["phone"] = phone.evaluate(_PHONE_CHECKS)
+                record["axe_phone"] = axe_findings(axe, phone)
+                record["unreachable_phone"] = phone.evaluate(_SCROLLERS)
                 if name in SCREENSHOTS:
                     phone.screenshot(path=str(shots / f"{name.replace('/', '_')}_phone.png"))
                 records[name] = record
@@ -303,6 +524,19 @@ def browser_pages(built_book):
         json.dumps({n: r["desktop_height"] for n, r in records.items() if n != "_search"}, indent=1)
     )
     return records
+
+
+def keyboard_through_the_filter(tab) -> dict:
+    """Reach the ledger's filter with the keyboard, type a claim ID, and Tab on into the table's scroll box."""
+    tab.focus("input.sinoiran-filter")
+    tab.keyboard.press("Shift+Tab")
+    tab.keyboard.press("Tab")  # back into the filter from the element before it: it is in the tab order
+    reached = tab.evaluate("document.activeElement.classList.contains('sinoiran-filter')")
+    tab.keyboard.type("MAIN-CHN-SUM")
+    count = tab.eval_on_selector(".sinoiran-count", "p => p.textContent")
+    tab.keyboard.press("Tab")
+    into_table = tab.evaluate("document.activeElement.classList.contains('sinoiran-scroll')")
+    return {"reached": reached, "count": count, "into_table": into_table}
 
 
 def _pages(records: dict) -> dict:
@@ -348,6 +582,16 @@ def test_internal_links_resolve(browser_pages, built_book):
 
 
 @pytest.mark.slow
+def test_every_link_of_the_index_has_its_anchor(built_book):
+    """The general index links every entry to an anchor that exists on its page."""
+    index = (built_book / "genindex.html").read_text()
+    links = sorted(set(re.findall(r'href="([\w/.-]+\.html)#([^"]+)"', index)))
+    assert len(links) > 20
+    missing = [f"{page}#{anchor}" for page, anchor in links if f'id="{anchor}"' not in (built_book / page).read_text()]
+    assert missing == []
+
+
+@pytest.mark.slow
 def test_claim_ids_link_to_their_ledger_entry(browser_pages):
     """Claim IDs in the prose and tables link to the ledger's entries (that the anchors exist is checked above)."""
     links = [href for record in _pages(browser_pages).values() for href in record["claim_links"]]
@@ -368,6 +612,75 @@ def test_no_page_scrolls_sideways_on_a_phone(browser_pages):
 def test_no_table_cell_is_cut_short(browser_pages):
     for name, record in _pages(browser_pages).items():
         assert record["phone"]["cut_cells"] == [], (name, record["phone"]["cut_cells"])
+
+
+@pytest.mark.slow
+def test_key_and_verdict_cells_stay_on_a_phones_screen(browser_pages):
+    """At 390 px every table's key cells and verdict cells are inside the screen before any scrolling."""
+    assert sum(r["phone"]["tables"] for r in _pages(browser_pages).values()) > 80
+    for name, record in _pages(browser_pages).items():
+        assert record["phone"]["offscreen_key_cells"] == [], (name, record["phone"]["offscreen_key_cells"][:10])
+
+
+@pytest.mark.slow
+def test_no_word_is_broken_inside_a_table_cell_on_a_phone(browser_pages):
+    for name, record in _pages(browser_pages).items():
+        assert record["phone"]["broken_words"] == [], (name, record["phone"]["broken_words"][:10])
+
+
+@pytest.mark.slow
+def test_every_page_passes_the_wcag_aa_audit_at_both_widths(browser_pages):
+    """axe-core (WCAG 2.0 and 2.1, levels A and AA) finds nothing serious or critical on any page, at 1280 px
+    and at 390 px."""
+    for name, record in _pages(browser_pages).items():
+        assert record["axe_desktop"] == [], (name, "1280 px", record["axe_desktop"][:5])
+        assert record["axe_phone"] == [], (name, "390 px", record["axe_phone"][:5])
+
+
+@pytest.mark.slow
+def test_the_keyboard_reaches_every_scrolling_box_and_the_ledger_filter(browser_pages):
+    for name, record in _pages(browser_pages).items():
+        assert record["unreachable_desktop"] == [], (name, "1280 px", record["unreachable_desktop"][:3])
+        assert record["unreachable_phone"] == [], (name, "390 px", record["unreachable_phone"][:3])
+    found = browser_pages["chapters/claims_ledger"]["filter"]
+    assert found["reached"] and found["into_table"], found
+    assert re.match(r"\d+ of \d+ rows", found["count"]) and not found["count"].startswith("0 "), found
+
+
+#: An alternative text that names a file instead of describing a figure.
+PATH_OR_HASH = re.compile(r"(^|\s)(\.{0,2}/|_images)|\S\\\S|\.(svg|png|jpe?g)\b|\b[0-9a-f]{12,}\b", re.I)
+
+
+def alt_problem(alt: str | None) -> str | None:
+    """Why ``alt`` does not describe a figure in one sentence (None when it does)."""
+    if alt is None or not alt.strip():
+        return "empty"
+    if PATH_OR_HASH.search(alt):
+        return "a path or a hash"
+    if len(alt.split()) < 6 or not alt.endswith("."):
+        return "not a sentence"
+    if len(re.findall(r"[.!?](?:\s|$)", alt)) != 1:
+        return "more than one sentence"
+    return None
+
+
+def test_the_alt_check_rejects_names_and_hashes():
+    assert alt_problem("../_images/5b7eef34a57eee76fcc51d19bf395466.svg") == "a path or a hash"
+    assert alt_problem("5b7eef34a57eee76fcc51d19") == "a path or a hash"
+    assert alt_problem("_images/figure.svg") == "a path or a hash"
+    assert alt_problem("Stacked areas of imports by group: Russia/USSR leads in 1992-2006.") is None
+    assert alt_problem("") == "empty" and alt_problem(None) == "empty"
+    assert alt_problem("A chart.") == "not a sentence"
+    assert alt_problem("Lines of deliveries to Iran by release. China leads after 2008.") == "more than one sentence"
+    assert alt_problem("Lines of China's yearly deliveries to Iran, 2000-2016: the peak is 84.5 in 2003.") is None
+
+
+@pytest.mark.slow
+def test_every_figure_is_described_in_one_sentence(browser_pages):
+    alts = [(name, a) for name, record in _pages(browser_pages).items() for a in record["alts"]]
+    assert len(alts) >= sum(markdown(p).count("{glue:figure}") for p in CHAPTERS)
+    problems = [(name, a["src"], a["alt"], alt_problem(a["alt"])) for name, a in alts if alt_problem(a["alt"])]
+    assert problems == []
 
 
 @pytest.mark.slow
@@ -427,12 +740,34 @@ def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
 # change it in turn, running the same command as `make book`.
 
 
+#: What a quiet command never prints: the kernel's TCP warning, the extensions' configuration dumps,
+#: colour codes, tracebacks.
+NOISE = re.compile(r"eavesdropping|Config\(|\x1b\[|Traceback|\{\s*\"key\"")
+
+
+def assert_quiet(output: str, first_words: str) -> None:
+    """The command said one sentence (starting with ``first_words``) and nothing else worth a reader's time."""
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    assert not NOISE.search(output), output[-3000:]
+    assert len(lines) == 1 and lines[0].startswith(first_words) and lines[0].endswith((".", ")")), output[-3000:]
+
+
 def build(project: Path) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return json.loads(result.stderr.strip().splitlines()[-1])
+    assert_quiet(result.stdout + result.stderr, "The book")
+    from sinoiran.book.runner import BUILD_RECORD
+
+    return json.loads((project / BUILD_RECORD).read_text())
+
+
+@pytest.mark.slow
+def test_make_pdf_says_one_sentence(built_project):
+    """The build the tests share (``python -m sinoiran pdf``: chapters executed, two Sphinx builds, the PDF)
+    printed one sentence: no kernel warnings, no configuration dumps."""
+    assert_quiet((built_project / "_build" / "command-output.txt").read_text(), "The PDF")
 
 
 @pytest.fixture(scope="module")

@@ -82,6 +82,7 @@ def test_pyproject_declares_every_third_party_package_the_package_imports():
         "jupyter_cache": "jupyter-cache",
         "sphinx": "jupyter-book",
         "docutils": "jupyter-book",
+        "markdown_it": "markdown-it-py",
     }
     imported = set()
     for path in (ROOT / "src" / "sinoiran").rglob("*.py"):

@@ -9,6 +9,8 @@
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
     python -m sinoiran outputs [--jobs N]      (make outputs)
     python -m sinoiran book [--jobs N]         (make book)
+    python -m sinoiran pdf                     (make pdf)
+    python -m sinoiran report NOTEBOOK [-p NAME VALUE ...] [--output PAGE.html] [--pdf]   (make report)
 
 Bad input ends with exit status 2 and one line naming file, column and row.
 """
@@ -216,6 +218,31 @@ def _pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from sinoiran.book import report
+
+    notebook = Path(args.notebook)
+    if not notebook.is_file():
+        raise InputError(notebook, "not found: give an executed notebook, or a chapter and its parameters (-p)")
+    if args.parameter:
+        parameters = {name: report.parameter_value(value) for name, value in args.parameter}
+        label = "-".join(str(v) for v in parameters.values()).replace(" ", "").replace(",", "+")
+        executed = Path(args.executed or Path("_build") / "runs" / f"{notebook.stem}-{label}.ipynb")
+        try:
+            report.run_chapter(notebook, executed, parameters)
+        except report.RunError as err:  # the chapter's own one-line message, without papermill's traceback
+            raise InputError(notebook, f"stopped: {err}") from None
+        notebook = executed
+    page = report.render(notebook, Path(args.output) if args.output else None)
+    print(f"The report of {notebook} is at {page}")
+    if args.pdf:
+        from sinoiran.book import pdf
+
+        printed = pdf.print_to_pdf(page, page.with_suffix(".pdf"))
+        print(f"and printed at {printed}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     top = argparse.ArgumentParser(prog="python -m sinoiran", description=__doc__.split("\n")[0])
@@ -296,6 +323,20 @@ def parser() -> argparse.ArgumentParser:
     book.set_defaults(func=_book)
     whole = commands.add_parser("pdf", help="build the book, then print all of it as one PDF (Debian's Chromium)")
     whole.set_defaults(func=_pdf)
+    rerun = commands.add_parser(
+        "report",
+        help="one HTML page of a chapter run by papermill, its glued numbers and sentences in place",
+        description="Render an executed notebook (papermill's output) as one HTML page with its glue resolved; "
+        "with -p, first run the chapter NOTEBOOK with those parameters (as papermill -p would).",
+    )
+    rerun.add_argument("notebook", help="an executed notebook, or a chapter to run first (with -p)")
+    rerun.add_argument(
+        "-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), help="a parameter of the run"
+    )
+    rerun.add_argument("--output", help="the HTML page to write (default: beside the executed notebook)")
+    rerun.add_argument("--executed", help="with -p: where the executed notebook goes (default: under _build/runs/)")
+    rerun.add_argument("--pdf", action="store_true", help="also print the page to PDF (Debian's Chromium)")
+    rerun.set_defaults(func=_report)
     return top
 
 

@@ -8,15 +8,25 @@ What it does to a frame, so that no chapter has to:
   stay years.
 * **No index.** A meaningful (named) index becomes the first column(s); a
   0..N index is dropped.
-* **Numbers as a reader expects them.** Integers as integers (years without a
-  thousands separator), floats rounded by the precision policy to ``decimals``
-  (or four significant digits), a dash for a value that is not there (not
-  covered, not applicable).
+* **Numbers by kind, not by name.** Each column has a kind (:data:`KINDS`):
+  declared by the chapter (``kinds=``) or inferred from its values and dtype
+  (:func:`infer_kind`): whole numbers between 1800 and 2100 are years (never a
+  separator or a decimal), other whole numbers are counts (separators, no
+  decimals), other numbers statistics; a ``percent`` column holds fractions and
+  is shown multiplied by 100, with "(%)" in its header, once. Floats are
+  rounded by the precision policy to ``decimals`` (or four significant
+  digits); a dash stands for a value that is not there (not covered, not
+  applicable). Every cell carries its column's kind as a class
+  (``kind-year``), so a test can check the rendered tables.
 * **Verdicts coloured.** Any cell whose text is a verdict gets the ledger's
   colour, so a verdict looks the same in every chapter.
-* **Fits the page.** Text wraps (the book's CSS), numbers are right-aligned, and
-  a table with more than ``max_columns`` columns is split into several tables
-  that repeat the key columns, rather than running off a phone's screen.
+* **The point stays on screen.** The key columns (``key=``, default: the named
+  index, else the first column) come first, then any verdict column, then the
+  rest; on a phone the first key column stays in view while the rest scrolls
+  inside the table's own box, which the keyboard can reach (``tabindex``). Text
+  wraps between words only (the book's CSS), numbers are right-aligned, and a
+  table with more than ``max_columns`` columns is split into several tables
+  that repeat the key columns.
 
 The HTML is deterministic (the Styler's ids come from the table's content), so
 strict nbval can compare it on any machine.
@@ -28,10 +38,11 @@ import hashlib
 import math
 import numbers
 from collections.abc import Mapping, Sequence
+from html import escape
 
 import pandas as pd
 
-from sinoiran.base.precision import Precision, as_python
+from sinoiran.base.precision import Precision, as_python, snap
 
 #: A dash for a value that is not there: not covered by a release, not applicable.
 MISSING = "–"
@@ -103,8 +114,24 @@ HEADERS: dict[str, str] = {
     "skipped": "Skipped because",
 }
 
-#: Column names whose whole numbers are years (never written with a thousands separator).
-YEAR_COLUMNS = {"year", "years", "start", "end", "first_year", "last_year", "order_year", "break_year", "Year"}
+#: The kinds of column, and how each is written. A column's kind is declared by the chapter
+#: (``table(..., kinds=...)``) or inferred from its values (:func:`infer_kind`).
+KINDS: dict[str, str] = {
+    "year": "a calendar year: whole, without a thousands separator or decimals",
+    "count": "a whole number: thousands separators, no decimals",
+    "tiv": "millions of SIPRI TIV: ``decimals`` decimals (default 1), separators",
+    "money": "millions of US dollars: ``decimals`` decimals (default 0), separators",
+    "percent": "a share held as a fraction (0 to 1), shown times 100 with (%) in the header",
+    "p_value": "a p-value: ``decimals`` decimals (default 3), '< 0.001' below that",
+    "statistic": "a coefficient, ratio or test statistic: ``decimals`` decimals, else four significant digits",
+    "text": "words, labels and identifiers, as they are (yes/no for booleans)",
+}
+#: Default decimals of the kinds that have one (the others take ``decimals`` or four significant digits).
+DEFAULT_DECIMALS = {"tiv": 1, "money": 0, "p_value": 3}
+#: Whole numbers in this range (inclusive) are taken for years when a column's kind is not declared.
+YEAR_RANGE = (1800, 2100)
+#: A text token longer than this (a checksum, a path) may break anywhere; words never do.
+LONG_TOKEN = 24
 
 #: Background colours of verdicts (colour-blind-safe pairs, light enough for black text).
 VERDICT_COLOURS = {
@@ -137,7 +164,10 @@ def header(name) -> str:
 
 
 def cell_text(value, decimals: int | None = None, year: bool = False) -> str:
-    """The text of one cell: a dash for missing, integers whole, floats at ``decimals`` (else four significant digits)."""
+    """The text of one cell: a dash for missing, integers whole, floats at ``decimals`` (else four significant digits).
+
+    ``year`` writes a whole number without a thousands separator. :func:`kind_text`
+    writes a value by its column's kind, through this function."""
     value = as_python(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
@@ -161,12 +191,81 @@ def cell_text(value, decimals: int | None = None, year: bool = False) -> str:
     return text if text else MISSING
 
 
-class Table:
-    """A table for a chapter: HTML from pandas' Styler (one or several parts), and plain text for the record."""
+def _missing(value) -> bool:
+    value = as_python(value)
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
-    def __init__(self, parts: list[pd.DataFrame], stylers: list) -> None:
+
+def _number(value) -> bool:
+    value = as_python(value)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def infer_kind(values: pd.Series) -> str:
+    """The kind of a column whose kind the chapter did not declare, from its dtype and values.
+
+    Booleans and words are ``text``; numbers that are all whole are ``year`` when
+    every one lies in :data:`YEAR_RANGE`, else ``count``; other numbers are
+    ``statistic``. A share, a p-value, TIV or money cannot be told from their
+    values: the chapter declares them (``kinds=``)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return "text"
+    present = [as_python(v) for v in values if not _missing(v)]
+    if not present or not all(_number(v) for v in present):
+        return "text"
+    if all(float(snap(float(v))).is_integer() for v in present):
+        low, high = YEAR_RANGE
+        return "year" if all(low <= v <= high for v in present) else "count"
+    return "statistic"
+
+
+def kind_text(value, kind: str, decimals: int | None = None) -> str:
+    """The text of one cell of a column of ``kind`` (see :data:`KINDS`); ``percent`` values are fractions."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown column kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if _missing(value):
+        return MISSING
+    if not _number(value):
+        return cell_text(value)
+    value = float(as_python(value))
+    if kind == "text":  # a number used as a label (a seed, an identifier): as it is, no separator
+        return str(int(value)) if value.is_integer() else repr(value)
+    places = decimals if decimals is not None else DEFAULT_DECIMALS.get(kind)
+    if kind == "year":
+        return str(int(Precision(0).round(value)))
+    if kind == "count":
+        return f"{int(Precision(0).round(value)):,}"
+    if kind == "percent":
+        return cell_text(100 * value, places)
+    if kind == "p_value":
+        if Precision(places or 3).round(value) == 0:
+            return f"< {10 ** -(places or 3):.{places or 3}f}"
+        return cell_text(value, places)
+    return cell_text(value, places)
+
+
+def _declared(kinds, name, numeric: bool) -> str | None:
+    if isinstance(kinds, Mapping):
+        return kinds.get(name)
+    return kinds if (kinds is not None and numeric) else None
+
+
+class Table:
+    """A table for a chapter: HTML from pandas' Styler (one or several parts), and plain text for the record.
+
+    ``kinds`` holds each shown column's kind (by header); ``key`` the key columns' headers."""
+
+    def __init__(
+        self,
+        parts: list[pd.DataFrame],
+        stylers: list,
+        kinds: dict[str, str] | None = None,
+        key: list[str] | None = None,
+    ) -> None:
         self.parts = parts
         self.stylers = stylers
+        self.kinds = kinds or {}
+        self.key = key or []
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -179,10 +278,22 @@ class Table:
         return pd.concat([first, *rest], axis=1)
 
     def _repr_html_(self) -> str:
-        return "\n".join(styler.to_html() for styler in self.stylers)
+        return "\n".join(
+            _scroll_box(part, styler.to_html()) for part, styler in zip(self.parts, self.stylers, strict=True)
+        )
 
     def __repr__(self) -> str:
         return "\n\n".join(part.to_string(index=False) for part in self.parts)
+
+
+def _scroll_box(part: pd.DataFrame, html: str) -> str:
+    """A table in its own horizontally scrolling box, named for screen readers and reachable with the keyboard."""
+    names = [str(c) for c in part.columns]
+    label = "Table: " + ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+    return (
+        f'<div class="sinoiran-scroll-x" role="region" tabindex="0" aria-label="{escape(label, quote=True)}">'
+        f"{html}</div>"
+    )
 
 
 def table(
@@ -190,6 +301,7 @@ def table(
     *,
     columns: Mapping[str, str] | None = None,
     decimals: int | Mapping[str, int] | None = None,
+    kinds: str | Mapping[str, str] | None = None,
     key: Sequence[str] | None = None,
     max_columns: int = 8,
     uuid: str | None = None,
@@ -198,52 +310,96 @@ def table(
 
     ``columns`` renames columns (original name -> header; also drops nothing);
     ``decimals`` is one number of decimals for every float column or one per
-    column (by original name), by the policy's tie-safe rounding; ``key`` are the
-    columns repeated in every part when the table is split (default: the first
-    column); ``uuid`` fixes the HTML ids (default: a hash of the table's content).
+    column (by original name), by the policy's tie-safe rounding; ``kinds``
+    declares columns' kinds (:data:`KINDS`): one kind for every numeric column
+    that is not a key, or one per column by original name (the others are
+    inferred, :func:`infer_kind`); ``key`` are the columns shown first and
+    repeated in every part when the table is split (default: the named index,
+    else the first column); ``uuid`` fixes the HTML ids (default: a hash of the
+    table's content).
     """
     shown = frame.copy()
     if isinstance(shown.columns, pd.MultiIndex):
         shown.columns = [" ".join(str(p) for p in c if str(p)) for c in shown.columns]
-    if any(name is not None for name in shown.index.names):
+    index_names = [n for n in shown.index.names if n is not None]
+    if index_names:
         shown = shown.reset_index()  # a named index is data: it becomes the first column(s)
     else:
         shown = shown.reset_index(drop=True)  # row numbers are not
-    renamed = {c: (columns or {}).get(c) or header(c) for c in shown.columns}
+    key_originals = list(key) if key else (index_names or list(shown.columns[:1]))
+    unknown = [k for k in key_originals if k not in shown.columns]
+    if unknown:
+        raise KeyError(f"key columns not in the table: {unknown}")
 
     text = pd.DataFrame(index=range(len(shown)))
+    kind_of: dict[str, str] = {}
     numeric: list[str] = []
+    verdicts: list[str] = []
+    long: list[str] = []
     for original in shown.columns:
         values = shown[original]
+        is_numeric = pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype)
+        kind = _declared(kinds, original, is_numeric and original not in key_originals) or infer_kind(values)
+        if kind not in KINDS:
+            raise ValueError(f"column {original!r}: unknown kind {kind!r}; choose one of {', '.join(KINDS)}")
+        name = (columns or {}).get(original) or header(original)
+        if kind == "percent" and "%" not in name:
+            name = f"{name} (%)"
         places = decimals.get(original) if isinstance(decimals, Mapping) else decimals
-        is_year = str(original) in YEAR_COLUMNS or renamed[original] in ("Year", "Years", "From", "To")
-        cells = [cell_text(v, places, is_year) for v in values]
-        text[renamed[original]] = cells
-        if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
-            numeric.append(renamed[original])
-
-    key_columns = [renamed[k] for k in key] if key else list(text.columns[:1])
+        cells = [kind_text(v, kind, places) for v in values]
+        text[name] = cells
+        kind_of[name] = kind
+        if kind != "text" or is_numeric:
+            numeric.append(name)
+        if any(cell in VERDICT_COLOURS for cell in cells):
+            verdicts.append(name)
+        if any(len(token) > LONG_TOKEN for cell in cells for token in cell.split()):
+            long.append(name)
+        if original in key_originals:
+            key_originals[key_originals.index(original)] = name
+    key_columns = key_originals
     others = [c for c in text.columns if c not in key_columns]
-    room = max(max_columns - len(key_columns), 1)
-    count = math.ceil(len(others) / room) if len(text.columns) > max_columns else 1
-    width = math.ceil(len(others) / count) if others else 1  # parts of even width, not one straggler
-    groups = [others[i : i + width] for i in range(0, len(others), width)] if count > 1 else [others]
-    parts = [text[key_columns + group] if len(groups) > 1 else text for group in groups] or [text]
+    leading = [c for c in others if c in verdicts]  # a verdict is the point of its row: right after the key
+    others = leading + [c for c in others if c not in leading]
+    text = text[key_columns + others]
+
+    # One or two verdict columns are repeated in every part with the key; a matrix of verdicts is split
+    # like any other columns (it would not fit a phone's screen otherwise).
+    if len(leading) > 2:
+        leading = []
+    room = max(max_columns - len(key_columns) - len(leading), 1)
+    rest = others[len(leading) :]
+    count = math.ceil(len(rest) / room) if len(text.columns) > max_columns else 1
+    width = math.ceil(len(rest) / count) if rest else 1  # parts of even width, not one straggler
+    groups = [rest[i : i + width] for i in range(0, len(rest), width)] if count > 1 else [rest]
+    parts = [text[key_columns + leading + group] for group in groups] if len(groups) > 1 else [text]
 
     base = uuid or hashlib.sha256(text.to_csv(index=False).encode()).hexdigest()[:10]
+    roles = {"numeric": numeric, "key": key_columns, "verdict": verdicts, "long": long}
     stylers = [
-        _styled(part, numeric, f"{base}{'_' + str(i) if len(parts) > 1 else ''}") for i, part in enumerate(parts)
+        _styled(part, kind_of, roles, f"{base}{'_' + str(i) if len(parts) > 1 else ''}") for i, part in enumerate(parts)
     ]
-    return Table(parts, stylers)
+    return Table(parts, stylers, kind_of, key_columns)
 
 
-def _styled(part: pd.DataFrame, numeric: list[str], uuid: str):
+def _styled(part: pd.DataFrame, kinds: dict[str, str], roles: dict[str, list[str]], uuid: str):
     def colour(value):
         return f"background-color: {VERDICT_COLOURS[value]}; color: #111" if value in VERDICT_COLOURS else ""
 
-    right = [c for c in part.columns if c in numeric]
+    def classes(column: str) -> str:
+        names = [f"kind-{kinds[column]}"]
+        names += [role for role in ("numeric", "key", "verdict", "long") if column in roles[role]]
+        return " ".join(names)
+
+    right = [c for c in part.columns if c in roles["numeric"]]
     styles = {c: [{"selector": "td", "props": "text-align: right; white-space: nowrap"}] for c in right}
-    styler = part.style.set_uuid(uuid).hide(axis="index").set_table_attributes('class="sinoiran-table"')
+    cell_classes = pd.DataFrame({c: [classes(c)] * len(part) for c in part.columns}, index=part.index)
+    styler = (
+        part.style.set_uuid(uuid)
+        .hide(axis="index")
+        .set_table_attributes('class="sinoiran-table"')
+        .set_td_classes(cell_classes)
+    )
     if styles:
         styler = styler.set_table_styles(styles, overwrite=False)
     return styler.map(colour)

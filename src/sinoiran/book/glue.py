@@ -73,35 +73,53 @@ def glue_text(name: str, text: str) -> None:
     glue(name, str(text), display=False)
 
 
-def glue_figure(name: str, figure) -> None:
+def glue_figure(name: str, figure, alt: str | None = None) -> None:
     """Glue a matplotlib figure for ``{glue:figure}`` as SVG (vector: crisp at any width), and close it.
+
+    ``alt`` is the figure's alternative text, one sentence saying what it shows;
+    by default the text its plotting function gave it (:func:`sinoiran.book.plots.describe`).
+    A figure without one is refused. The text is the SVG's ``<title>``, which the
+    book's Sphinx extension makes the image's ``alt``.
 
     The SVG is written without a date and with a fixed hash salt, so that it is the
     same on every run on one machine; across machines the drawing may differ in the
     last digits of a coordinate, so nbval does not compare it (``conftest.py``).
     What the figure shows is compared instead: its content (:func:`figure_content`,
-    at the policy's ``figure`` precision) is glued beside it as ``<name>_content``,
-    so a change to a plotted value, label or legend entry still fails strict nbval.
+    at the policy's ``figure`` precision) and its alternative text are glued beside
+    it as ``<name>_content``, so a change to a plotted value, label, legend entry or
+    description still fails strict nbval.
     """
     import matplotlib.pyplot as plt
 
-    glue(name, VectorFigure(figure), display=False)
-    glue(f"{name}_content", FigureContent(figure_content(figure)), display=False)
+    from sinoiran.book.plots import alt_text
+
+    alt = alt or alt_text(figure)
+    if not alt or not alt.strip():
+        raise ValueError(f"glue_figure({name!r}): give the figure an alternative text (alt=...), one sentence")
+    glue(name, VectorFigure(figure, alt), display=False)
+    glue(f"{name}_content", FigureContent(f"alt: {alt}\n{figure_content(figure)}"), display=False)
     plt.close(figure)
 
 
 class VectorFigure:
-    """A figure as SVG for the book (``image/svg+xml``), with matplotlib's usual text form."""
+    """A figure as SVG for the book (``image/svg+xml``) titled with its alternative text, with matplotlib's
+    usual text form."""
 
-    def __init__(self, figure) -> None:
+    def __init__(self, figure, alt: str = "") -> None:
         import io
+        import re
+        from html import escape
 
         import matplotlib as mpl
 
         buffer = io.StringIO()
         with mpl.rc_context({"svg.hashsalt": "sinoiran"}):
             figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        self.svg = buffer.getvalue()
+        svg = buffer.getvalue()
+        if alt:  # the first element of the drawing: what screen readers and the book's alt read
+            svg = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m[1]}\n <title>{escape(alt)}</title>", svg, count=1)
+        self.svg = svg
+        self.alt = alt
         self.text = repr(figure)
 
     def _repr_svg_(self) -> str:
@@ -183,4 +201,5 @@ def glue_claims(ledger, claim_ids: list[str]) -> None:
 def verdict_rows(ledger, claim_ids: list[str], uuid: str) -> Table:
     """The ledger rows of some claims (claim, release, printed and recomputed value, verdict), coloured by verdict."""
     shown = for_display(ledger[ledger["claim_id"].isin(claim_ids)])
-    return table(shown[["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]], uuid=uuid)
+    columns = ["claim_id", "vintage", "paper_value", "recomputed_value", "verdict"]
+    return table(shown[columns], key=["claim_id", "vintage"], uuid=uuid)

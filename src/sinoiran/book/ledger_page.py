@@ -50,7 +50,7 @@ def overview(ledger: pd.DataFrame) -> Table:
 
 def entries(ledger: pd.DataFrame) -> str:
     """MyST Markdown: one anchored section per claim with the paper's words in short, the printed value,
-    and a compact table with a row per release (recomputed value, verdict, why).
+    and a compact table with a row per release (verdict, recomputed value) and the reason below it.
 
     Render with the cell's ``markdown_format: myst`` (targets, index entries and
     headings are MyST). The per-claim table is HTML in the book's compact table
@@ -87,13 +87,28 @@ def entries(ledger: pd.DataFrame) -> str:
 
 
 def _entry_table(cells: list[tuple[str, str, str, str]]) -> str:
-    head = "".join(f"<th>{label}</th>" for label in ("Release", "Recomputed", "Verdict", "Why"))
+    """One claim's rows: release, verdict and value side by side (narrow enough for a phone), and the reason on
+    a row of its own below them, the full width of the table."""
+    head = "".join(f'<th scope="col">{label}</th>' for label in ("Release", "Verdict", "Recomputed"))
     body = "".join(
-        f'<tr><td>{html.escape(vintage)}</td><td class="num">{html.escape(value)}</td>'
-        f'<td style="{_verdict_style(verdict)}">{html.escape(verdict)}</td><td>{html.escape(why)}</td></tr>'
+        f'<tr><td class="key">{html.escape(vintage)}</td>'
+        f'<td class="verdict" style="{_verdict_style(verdict)}">{html.escape(verdict)}</td>'
+        f"<td{_numeric_class(value)}>{html.escape(value)}</td></tr>"
+        f'<tr class="sinoiran-why"><td colspan="3"><strong>Why:</strong> {html.escape(why)}</td></tr>'
         for vintage, value, verdict, why in cells
     )
-    return f'<table class="sinoiran-table sinoiran-entry"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return (
+        '<div class="sinoiran-scroll-x" role="region" tabindex="0" aria-label="Verdicts by release">\n'
+        f'<table class="sinoiran-table sinoiran-entry"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n'
+        "</div>"
+    )
+
+
+def _numeric_class(value: str) -> str:
+    """``class="num"`` (right-aligned, kept on one line) for a number; words wrap like any text."""
+    import re
+
+    return ' class="num"' if re.fullmatch(r"[-+$]?[\d,.]+%?|–", value.strip()) else ""
 
 
 def _verdict_style(verdict: str) -> str:
@@ -110,14 +125,16 @@ def _text(value) -> str:
 def interactive(ledger: pd.DataFrame) -> str:
     """The whole ledger as one HTML table for ``ledger.js`` (filter box, sortable headers); works offline."""
     shown = for_display(ledger)
+    # Key and verdict first: on a phone they stay on screen while the rest scrolls.
     columns = {
         "claim_id": "Claim",
         "vintage": "Release",
+        "verdict": "Verdict",
         "paper_value": "Printed",
         "recomputed_value": "Recomputed",
-        "verdict": "Verdict",
         "reason": "Why",
     }
+    roles = {"claim_id": "key", "vintage": "key", "verdict": "verdict"}
     head = "".join(f'<th scope="col">{html.escape(label)}</th>' for label in columns.values())
     body = []
     for _, row in shown.iterrows():
@@ -125,6 +142,7 @@ def interactive(ledger: pd.DataFrame) -> str:
         for column in columns:
             text = _text(row[column])
             style = f' style="{_verdict_style(text)}"' if column == "verdict" else ""
+            style += f' class="{roles[column]}"' if column in roles else ""
             if column == "claim_id":
                 text_html = f'<a href="#{anchor(text)}">{html.escape(text)}</a>'
             else:
@@ -136,7 +154,8 @@ def interactive(ledger: pd.DataFrame) -> str:
         '<label>Filter the ledger: <input type="search" class="sinoiran-filter" '
         'placeholder="a claim ID, a release, a verdict, a word" aria-label="Filter the ledger"></label>'
         '<p class="sinoiran-count" aria-live="polite"></p>'
-        '<div class="sinoiran-scroll"><table class="sinoiran-table sinoiran-sortable">'
+        '<div class="sinoiran-scroll" role="region" tabindex="0" aria-label="The whole ledger">'
+        '<table class="sinoiran-table sinoiran-sortable">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div></div>"
     )
 

@@ -4,6 +4,12 @@ Colours are fixed across the book and safe for colour-blind readers (the
 Okabe-Ito palette): one colour per supplier (:data:`SUPPLIER_COLOURS`, with
 :func:`supplier_colour` for any other) and one per release (:func:`vintage_colour`).
 Year axes carry whole years only.
+
+Every function gives its figure an alternative text (:func:`describe`): one
+sentence for a reader who cannot see it, saying what it shows and, where the
+figure makes a point, the point, computed from the data it draws.
+:func:`sinoiran.book.glue.glue_figure` stores it with the figure; the book uses
+it as the image's ``alt``.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from typing import Any
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sinoiran.analysis.series import annual_deliveries
+from sinoiran.base.names import in_prose, possessive
+from sinoiran.base.precision import round_snapped
 from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
@@ -86,6 +95,32 @@ def vintage_colour(label: str) -> str:
     return _fixed_or_next(_VINTAGE_COLOURS, label)
 
 
+def describe(figure, text: str) -> None:
+    """Give ``figure`` (a matplotlib figure) its alternative text: one sentence, ending with a full stop."""
+    text = " ".join(text.split())
+    if not text.endswith("."):
+        text += "."
+    figure.alt_text = text
+
+
+def alt_text(figure) -> str | None:
+    """The alternative text a plotting function gave ``figure`` (:func:`describe`), if any."""
+    return getattr(figure, "alt_text", None)
+
+
+def _n(value: float, digits: int = 0) -> str:
+    """A number for a figure's description, rounded by the precision policy (the same text on every machine)."""
+    return f"{round_snapped(float(value), digits):,.{digits}f}"
+
+
+def _tiv(value: float) -> str:
+    return f"{_n(value)} million TIV"
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _whole_years(ax: plt.Axes) -> None:
     """Ticks on whole years only (never 2002.5)."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -132,6 +167,17 @@ def deliveries_by_vintage(
         _whole_years(ax)
     grid.figure.subplots_adjust(bottom=0.2)
     _credit(grid.figure, "Shaded: Ahmadinejad's presidency (Aug 2005 - Aug 2013).")
+    peaks = []
+    for supplier in suppliers:
+        rows = subset[subset["supplier"] == supplier]
+        if not rows.empty:
+            top = rows.loc[rows["tiv"].idxmax()]
+            peaks.append(f"{supplier}'s highest is {_tiv(top['tiv'])} in {int(top['year'])} (release {top['vintage']})")
+    describe(
+        grid.figure,
+        f"Line charts of yearly arms deliveries to {recipient} from {_join(suppliers)}, {start}-{end}, one line per "
+        f"SIPRI release, with Ahmadinejad's presidency shaded: {'; '.join(peaks)}.",
+    )
     return grid
 
 
@@ -143,8 +189,11 @@ GROUP_COLOURS = {
 }
 
 
-def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: dict[str, str] | None = None) -> None:
-    """Dashed vertical lines at the given events, labelled at the top of the axes."""
+def _event_lines(
+    ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: dict[str, str] | None = None, rows: int = 3
+) -> None:
+    """Dashed vertical lines at the given events, labelled at the top of the axes in ``rows`` staggered rows
+    (as many rows as events: no two labels share a row, so close dates never collide)."""
     labels = labels or {}
     top = ax.get_ylim()[1]
     left, right = ax.get_xlim()
@@ -156,7 +205,7 @@ def _event_lines(ax: plt.Axes, events: pd.DataFrame, ids: list[str], *, labels: 
         text = labels.get(event_id, event_id)
         ax.text(
             x,
-            top * (0.97 - 0.07 * (i % 3)),
+            top * (0.97 - 0.07 * (i % rows)),
             f"{text} " if near_right else f" {text}",
             fontsize=9,
             va="top",
@@ -211,6 +260,17 @@ def imports_by_group_area(
     )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     _credit(fig)
+    leaders = []
+    for first, last in [(zoom_from, 1991), (1992, int(zoom.index.max()))]:
+        block = wide.loc[first:last, order].sum()
+        if block.sum() > 0:
+            leaders.append(f"{block.idxmax()} in {first}-{last} ({_n(100 * block.max() / block.sum())} percent)")
+    describe(
+        fig,
+        f"Stacked areas of {recipient}'s yearly arms imports by supplier group, {int(wide.index.min())}-"
+        f"{int(wide.index.max())} (SIPRI release {vintage}), and below from {zoom_from} on its own scale with the "
+        f"revolution, the war with Iraq and the presidencies marked; the largest group is {' and '.join(leaders)}.",
+    )
     return fig
 
 
@@ -237,11 +297,16 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
     ax.set_xlabel("Year of delivery")
     ax.set_ylabel(TIV_LABEL)
     ax.set_title("Deliveries to Iran and the sanctions on Iran")
-    ax.legend(fontsize=9, frameon=False, ncol=2)
+    # Room above the lines for the event labels, one row each, so that neither they nor the legend
+    # (below the axes) cover a line.
+    ids = ["unsc-1737", "unsc-1747", "unsc-1803", "unsc-1929", "s300-halt"]
+    ax.set_ylim(0, data["tiv"].max() * (1.1 + 0.11 * len(ids)))
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles, labels, fontsize=10, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     _event_lines(
         ax,
         events,
-        ["unsc-1737", "unsc-1747", "unsc-1803", "unsc-1929", "s300-halt"],
+        ids,
         labels={
             "unsc-1737": "UNSC 1737",
             "unsc-1747": "UNSC 1747",
@@ -249,9 +314,21 @@ def deliveries_with_sanctions(yearly: pd.DataFrame, events: pd.DataFrame, *, sta
             "unsc-1929": "UNSC 1929",
             "s300-halt": "S-300 ban",
         },
+        rows=len(ids),
     )
-    fig.subplots_adjust(bottom=0.2)
+    fig.subplots_adjust(bottom=0.36)
     _credit(fig)
+    late = data[data["year"] >= 2011].groupby("supplier")["tiv"].mean()
+    peaks = data.loc[data.groupby("supplier")["tiv"].idxmax()]
+    said = [
+        f"{row.supplier}'s peak is {_tiv(row.tiv)} in {int(row.year)} and its mean from 2011 {_tiv(late.get(row.supplier, 0.0))}"
+        for row in peaks.itertuples()
+    ]
+    describe(
+        fig,
+        f"Lines of China's and Russia's yearly arms deliveries to Iran, {start}-{end}, one line style per SIPRI "
+        f"release, with the UN Security Council's sanctions resolutions and the S-300 ban marked: {'; '.join(said)}.",
+    )
     return fig
 
 
@@ -274,6 +351,12 @@ def period_totals_bars(totals: pd.DataFrame, *, title: str) -> plt.Figure:
     ax.legend(title="vintage", fontsize=9, title_fontsize=9, frameon=False)
     fig.subplots_adjust(bottom=0.22, left=0.3)
     _credit(fig)
+    ranges = totals.groupby("flow", sort=False)["tiv"].agg(["min", "max"])
+    said = [f"{flow} {_n(r['min'])} to {_n(r['max'])}" for flow, r in ranges.iterrows()]
+    describe(
+        fig,
+        f"Horizontal bars of deliveries over 2005-2011 by SIPRI release, in millions of TIV: {'; '.join(said)}.",
+    )
     return fig
 
 
@@ -287,6 +370,12 @@ def composition_bars(by_type: pd.DataFrame, *, title: str) -> plt.Figure:
     ax.set_title(title)
     fig.subplots_adjust(bottom=0.3, left=0.38)
     _credit(fig, "Derived 2026 mirror of SIPRI data.")
+    top = by_type.loc[by_type["tiv"].idxmax()]
+    describe(
+        fig,
+        f"Horizontal bars of deliveries by weapon type in millions of TIV ({_join(list(by_type['description']))}): "
+        f"the {top['description']} deliveries are {_n(100 * top['tiv'] / by_type['tiv'].sum())} percent of the total.",
+    )
     return fig
 
 
@@ -326,6 +415,15 @@ def trade_flows(dots: pd.DataFrame) -> plt.Figure:
         0.01, 0.005, "Source: IMF Direction of Trade Statistics; project's calculations.", fontsize=9, color="0.35"
     )
     fig.subplots_adjust(bottom=0.2)
+    said = []
+    for series_name, group in rows.groupby("series", sort=True):
+        top = group.loc[group["value_usd_m"].idxmax()]
+        said.append(f"{series_name} peak at US$ {_n(top['value_usd_m'] / 1000, 1)} billion in {int(top['year'])}")
+    describe(
+        fig,
+        f"Lines of China-Iran merchandise trade, {int(rows['year'].min())}-{int(rows['year'].max())}, as reported by "
+        f"each side: {' and '.join(said)}.",
+    )
     return fig
 
 
@@ -359,7 +457,30 @@ def shares_with_trends(
     ax.set_xlabel("Year (last year of the window)")
     ax.set_ylabel("Share of imports (percent of TIV)")
     ax.set_title(title)
-    ax.legend(fontsize=9, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
-    fig.subplots_adjust(bottom=0.33)
+    # A short legend that a phone can show: one entry per supplier (its colour), one per mark (in grey).
+    keys = [Line2D([], [], color=supplier_colour(s), linewidth=6, label=s) for s in fitted]
+    keys += [
+        Line2D([], [], color="0.3", marker="o", linestyle="", label="share"),
+        Line2D([], [], color="0.3", linestyle="-", label="linear trend, 95% band"),
+    ]
+    if segmented:
+        keys.append(Line2D([], [], color="0.3", linestyle="--", label="segmented fit"))
+    ax.legend(handles=keys, fontsize=11, frameon=False, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.16))
+    fig.subplots_adjust(bottom=0.36)
     _credit(fig, "Shares of SIPRI TIV volumes.")
+    trends = []
+    for supplier, line in fitted.items():
+        change = 100 * (line["fitted"].iloc[-1] - line["fitted"].iloc[0])
+        trends.append(
+            f"{possessive(in_prose(supplier))} fitted share goes from {_n(100 * line['fitted'].iloc[0])} to "
+            f"{_n(100 * line['fitted'].iloc[-1])} percent ({'up' if change > 0 else 'down'} "
+            f"{_n(abs(change))} points)"
+        )
+    years = shares["year"]
+    describe(
+        fig,
+        f"{title}: the yearly shares in percent of {_join([in_prose(s) for s in fitted])} ({int(years.min())}-"
+        f"{int(years.max())}) as points, with linear trends, their 95% bands and segmented fits around a break at "
+        f"{break_year}; {'; '.join(trends)}.",
+    )
     return fig

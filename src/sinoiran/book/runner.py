@@ -70,6 +70,20 @@ def kernel_env() -> dict[str, str]:
     return env
 
 
+def kernel_config():
+    """Configuration of one kernel the book starts: it talks to this process over local sockets (IPC), not
+    TCP, so no other user of the machine can read its traffic and the kernel has no unencrypted TCP to warn
+    about. Each kernel gets sockets of its own (a unique path prefix in the temporary folder: kernels
+    started at the same moment would otherwise pick the same names); they are removed when it stops."""
+    import tempfile
+    import uuid
+
+    from traitlets.config import Config
+
+    prefix = Path(tempfile.gettempdir()) / f"sinoiran-kernel-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
+
+
 def execute(path: str, timeout: int = 600):
     """Execute one notebook in its own folder; return (executed notebook, seconds). Worker-process safe."""
     import nbformat
@@ -85,6 +99,7 @@ def execute(path: str, timeout: int = 600):
         kernel_name="python3",
         record_timing=False,
         resources={"metadata": {"path": str(Path(path).parent)}},
+        config=kernel_config(),
     )
     client.execute()
     for cell in notebook.cells:
@@ -450,7 +465,12 @@ def run_sphinx(
         command += ["--path-output", str(output)]
     if everything:
         command.append("--all")
-    subprocess.run(command, check=True, env=kernel_env())
+    # Quiet when it works (Sphinx's progress and the extensions' configuration dumps are noise);
+    # everything it said when it fails, warnings first.
+    result = subprocess.run(command, env=kernel_env(), capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr + "\n" + "\n".join(result.stdout.splitlines()[-40:]) + "\n")
+        raise RuntimeError(f"the {builder} build failed (warnings are errors); Sphinx's messages are above")
 
 
 def book_sources(root: Path) -> tuple[str, ...]:
@@ -476,7 +496,7 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     stamp = root / "_build" / ".book-stamp"
     html = (output or root) / "_build" / "html" / "index.html"
     if stamp.exists() and stamp.read_text() == whole and html.exists():
-        return {"key": key, "up_to_date": True}
+        return _recorded(root, {"key": key, "up_to_date": True, "html": str(html)})
     started = time.perf_counter()
     counts = execute_into_cache(root, jobs)
     executed_at = time.perf_counter()
@@ -487,15 +507,39 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, output: Path 
     run_sphinx(root, config, output=output, everything=force_all)
     stamp.write_text(whole)
     prune_caches(root)
-    return {
-        "key": key,
-        **counts,
-        "sphinx_all": force_all,
-        "execute_seconds": round(executed_at - started, 1),
-        "sphinx_seconds": round(time.perf_counter() - executed_at, 1),
-    }
+    return _recorded(
+        root,
+        {
+            "key": key,
+            **counts,
+            "sphinx_all": force_all,
+            "execute_seconds": round(executed_at - started, 1),
+            "sphinx_seconds": round(time.perf_counter() - executed_at, 1),
+            "html": str(html),
+        },
+    )
+
+
+#: What the last ``make book`` did, as JSON (read by the tests and ``make bench``; the terminal gets a sentence).
+BUILD_RECORD = Path("_build") / "book-build.json"
+
+
+def _recorded(root: Path, counts: dict[str, object]) -> dict[str, object]:
+    path = root / BUILD_RECORD
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(counts, indent=1) + "\n")
+    return counts
 
 
 def report(counts: dict[str, object]) -> str:
-    """One line for the terminal."""
-    return json.dumps(counts)
+    """One sentence for the terminal: where the book is and what the build did (the details are in
+    ``_build/book-build.json``)."""
+    where = counts.get("html", "_build/html/index.html")
+    if counts.get("up_to_date"):
+        return f"The book at {where} is up to date: nothing it depends on has changed, so nothing ran."
+    executed, total = counts.get("executed", 0), counts.get("chapters", 0)
+    ran = "no chapter re-executed" if not executed else f"{executed} of {total} chapters executed"
+    return (
+        f"The book is at {where}: {ran} ({counts.get('cached', 0)} from the cache) in "
+        f"{counts.get('execute_seconds', 0)} s, then Sphinx built the pages in {counts.get('sphinx_seconds', 0)} s."
+    )

@@ -69,6 +69,8 @@ def execute_one(params: TrendParameters, out_dir: str) -> dict:
     """Execute the chapter with these parameters; return its key results (runs in a worker process)."""
     import papermill
 
+    from sinoiran.book.runner import kernel_config
+
     output = Path(out_dir) / f"{run_id(params)}.ipynb"
     papermill.execute_notebook(
         str(CHAPTER),
@@ -78,6 +80,7 @@ def execute_one(params: TrendParameters, out_dir: str) -> dict:
         progress_bar=False,
         cwd=str(CHAPTER.parent),
         log_output=False,
+        config=kernel_config(),
     )
     return glued_results(output)
 

@@ -18,6 +18,17 @@ and when it ran (in this build, or in an earlier one with the same inputs). It
 is a build-time table, not a chapter output, so stored outputs do not change
 with the clock.
 
+**Accessible reference lists.** Docutils marks a reference list ``role="list"``
+and each reference ``role="doc-biblioentry"``, a role ARIA has deprecated, so
+the list appears to hold the entries' back-links instead of list items (axe:
+"aria-required-children", critical). Each entry becomes a ``listitem``
+(:func:`accessible_citations`).
+
+**Figures described, not named.** A glued figure's image would have its file
+name as ``alt`` ("../_images/5b7eef34….svg"). Its SVG carries its alternative
+text as ``<title>`` (:func:`sinoiran.book.glue.glue_figure`), which becomes the
+image's ``alt`` (:func:`svg_title`).
+
 **Duplicate scripts.** Jupyter Book 1.x registers sphinx-thebe's inline configuration script twice, so
 every page declares ``const THEBE_JS_URL`` twice and the browser reports a
 JavaScript error on load. This extension drops exact duplicate script entries
@@ -69,7 +80,42 @@ def _link_claims(app, pagename, templatename, context, doctree) -> None:
     if "body" not in context:
         return
     relative = "" if pagename == LEDGER_DOCNAME else app.builder.get_relative_uri(pagename, LEDGER_DOCNAME)
-    context["body"] = link_claim_ids(context["body"], lambda c: ledger_href(app.builder.name, relative, c))
+    body = link_claim_ids(context["body"], lambda c: ledger_href(app.builder.name, relative, c))
+    context["body"] = accessible_citations(body)
+
+
+def accessible_citations(body: str) -> str:
+    """``body`` with each reference of a reference list a list item (``role="listitem"``), not the deprecated
+    ``doc-biblioentry`` that leaves its list without items."""
+    return re.sub(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"', r'\1 role="listitem"', body)
+
+
+_SVG_TITLE = re.compile(r"<svg\b[^>]*>\s*<title>(.*?)</title>", re.S)
+
+
+def svg_title(svg: str) -> str | None:
+    """The text of an SVG's own ``<title>`` (its first element), unescaped; None when it has none."""
+    import html
+
+    found = _SVG_TITLE.search(svg)
+    return " ".join(html.unescape(found[1]).split()) if found else None
+
+
+def _describe_figures(app, doctree, docname) -> None:
+    """Every SVG image that carries a ``<title>`` gets it as its ``alt`` (instead of its file name)."""
+    from pathlib import Path
+
+    from docutils import nodes
+
+    for image in doctree.findall(nodes.image):
+        uri = image.get("candidates", {}).get("image/svg+xml") or image.get("uri", "")
+        if not uri.endswith(".svg") or image.get("alt"):
+            continue
+        path = Path(app.srcdir) / uri
+        if path.is_file():
+            title = svg_title(path.read_text(encoding="utf-8"))
+            if title:
+                image["alt"] = title
 
 
 def _register_author_year_style() -> None:
@@ -193,4 +239,5 @@ def setup(app):
     _register_author_year_style()
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("html-page-context", _link_claims)
+    app.connect("doctree-resolved", _describe_figures)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

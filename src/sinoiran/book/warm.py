@@ -115,7 +115,7 @@ class WarmKernel:
         import nbformat
         from nbclient import NotebookClient
 
-        from sinoiran.book.runner import kernel_env
+        from sinoiran.book.runner import kernel_config, kernel_env
 
         self.client = NotebookClient(
             nbformat.v4.new_notebook(),
@@ -124,6 +124,7 @@ class WarmKernel:
             kernel_name="python3",
             record_timing=False,
             resources={"metadata": {"path": str(Path.cwd())}},
+            config=kernel_config(),
         )
         self.env = env or kernel_env()
         self.import_seconds = 0.0

@@ -1,0 +1,117 @@
+"""``python -m sinoiran report``: a papermill run of a chapter as one readable page, its glue resolved."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from sinoiran.book import report
+
+from conftest import ROOT
+from workspace import copy_env
+
+
+def _glued_cell(name: str, value: str, svg: str | None = None):
+    data = {f"{report.RECORD}text/plain": repr(value)}
+    if svg:
+        data[f"{report.RECORD}image/svg+xml"] = svg
+    output = nbformat.v4.new_output("display_data", data=data, metadata={"scrapbook": {"name": name}})
+    return nbformat.v4.new_code_cell("glue(...)", outputs=[output])
+
+
+def test_roles_directives_and_links_are_resolved(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    svg = '<svg xmlns="http://www.w3.org/2000/svg">\n <title>Lines of shares: China rises.</title></svg>'
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Trends for {glue:text}`recipient`\n\n(a-target)=\n"
+            "China's share rises by {glue:text}`slope:.2f` points a year {cite}`trends-newey1987`; "
+            "see the [next chapter](sensitivity) and {term}`TIV`.\n\n"
+            "```{glue:figure} fig\n:name: fig-x\n\nShares of {glue:text}`recipient`.\n```\n\n"
+            "```{bibliography}\n:filter: docname in docnames\n```"
+        ),
+        _glued_cell("recipient", "Pakistan"),
+        _glued_cell("slope", 1.23456),
+        _glued_cell("fig", "<Figure>", svg=svg),
+    ]
+    path = tmp_path / "run.ipynb"
+    nbformat.write(notebook, path)
+    page = html.unescape(report.render(path).read_text())
+    assert "<title>Trends for Pakistan</title>" in page
+    assert "China's share rises by 1.23 points a year (Newey and West 1987)" in page
+    assert "see the next chapter and TIV." in page
+    assert 'alt="Lines of shares: China rises."' in page and "Figure 1. Shares of Pakistan." in page
+    assert (
+        "Works cited" in page and "{" + "glue" not in page and "{bibliography}" not in page and "a-target" not in page
+    )
+
+
+def test_a_missing_glue_value_is_shown_as_a_gap_not_hidden():
+    assert report.glue_text({}, "overtaking_text") == "[overtaking_text: not computed in this run]"
+    assert report.glue_text({"x": {"text/plain": "0.5"}}, "x:.0%") == "50%"
+    assert report.glue_text({"x": {"text/plain": "'2016'"}}, "other.ipynb::x") == "2016"
+
+
+def test_parameters_are_read_as_papermill_reads_them():
+    assert report.parameter_value("2016") == 2016 and report.parameter_value("0.5") == 0.5
+    assert report.parameter_value("China, Russia") == "China, Russia" and report.parameter_value("True") is True
+
+
+def _run(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sinoiran", "report", *args],
+        cwd=tmp_path,
+        env=copy_env(ROOT),
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
+    """The trends chapter run for Pakistan by papermill, then rendered: the sentences the chapter generates
+    for Pakistan are in the page, every glue role is resolved, the figure is drawn and described."""
+    import papermill
+
+    from sinoiran.analysis import trends
+    from sinoiran.book.runner import kernel_config
+    from sinoiran.data import tables
+
+    values = {"recipient": "Pakistan", "vintage": "2016", "suppliers": "China, United States", "break_year": 2001}
+    executed = tmp_path / "trends-pakistan.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "chapters" / "trends.ipynb"),
+        str(executed),
+        parameters=values,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(ROOT / "chapters"),
+        config=kernel_config(),
+    )
+    result = _run(tmp_path, str(executed), "--output", str(tmp_path / "pakistan.html"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("pakistan.html") and result.stderr == ""
+    page = html.unescape((tmp_path / "pakistan.html").read_text())
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    run = trends.run(
+        trends.TrendParameters.from_values(**values), tables.tiv_deliveries(), tables.complete_recipients()
+    )
+    for sentence in [trends.observed_sentence(run), *trends.findings(run).values()]:
+        assert " ".join(sentence.split()) in text, sentence
+    assert "{" + "glue" not in page and "not computed in this run" not in page
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Shares of Pakistan\'s arms imports', page)
+
+
+@pytest.mark.slow
+def test_a_parameter_that_does_not_fit_is_one_line(tmp_path):
+    result = _run(tmp_path, str(ROOT / "chapters" / "trends.ipynb"), "-p", "window", "0")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {ROOT / 'chapters' / 'trends.ipynb'}: stopped: ParameterError: "
+        "window=0: must be between 1 and the number of years in the period"
+    ]
