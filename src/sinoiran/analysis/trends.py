@@ -357,6 +357,7 @@ def key_results(result: TrendRun) -> dict:
             row[f"joint_trend_p_{supplier}"] = float(joint.loc[f"{supplier}: trend", "p_value"])
     searched = result.searched_breaks.set_index("supplier")
     overtaking = result.overtaking
+    seen = observed_overtaking(result)
     return {
         **row,
         "nu": int(result.linear[leader].fit["nu"]),
@@ -376,6 +377,8 @@ def key_results(result: TrendRun) -> dict:
         "share_of_draws_crossing": overtaking["share_crossing"],
         "share_of_draws_ahead_from_start": overtaking["share_ahead_from_start"],
         "share_of_draws_never": overtaking["share_never"],
+        "observed_first_ahead": seen["first_year"],
+        "observed_ahead_for_good": seen["ahead_for_good"],
     }
 
 

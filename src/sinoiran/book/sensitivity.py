@@ -173,6 +173,8 @@ def overtaking_summary(results: pd.DataFrame) -> pd.DataFrame:
         share_of_draws_crossing=("share_of_draws_crossing", "first"),
         share_of_draws_ahead_from_start=("share_of_draws_ahead_from_start", "first"),
         share_of_draws_never=("share_of_draws_never", "first"),
+        observed_first_ahead=("observed_first_ahead", "first"),
+        observed_ahead_for_good=("observed_ahead_for_good", "first"),
         break_years=("break_year", "count"),
     )
 
@@ -188,19 +190,28 @@ def break_tests(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     )
 
 
-def break_finding(tests: pd.DataFrame) -> str:
-    """A sentence on whether a break is found with yearly shares, smoothed shares, both or neither."""
+def break_finding(tests: pd.DataFrame, alpha: float = 0.05) -> str:
+    """A sentence on how often the HAR Wald test finds a break in Russia's share, per window, against how
+    often a test at ``alpha`` would fire by chance alone (the Chow test, which ignores autocorrelation, is
+    counted beside it but not relied on)."""
     by_window = tests.set_index("window")
-    detected = {w: int(row["chow_detects"] + row["har_wald_detects"]) > 0 for w, row in by_window.iterrows()}
-    yearly = detected.get(1, False)
-    smoothed = any(v for w, v in detected.items() if w > 1)
-    if yearly and smoothed:
-        return "A break is detected with yearly and with smoothed shares, though not for every break year and release."
-    if smoothed:
-        return (
-            "A break appears only in smoothed shares, where a one-year step becomes a ramp spread over "
-            "overlapping windows; with yearly shares neither test finds one. It is not a robust finding."
-        )
-    if yearly:
-        return "A break appears with yearly shares but disappears once shares are smoothed; it is not a robust finding."
-    return "Neither test finds a break with any window, release or break year."
+    parts = []
+    for window, row in by_window.iterrows():
+        label = "yearly shares" if window == 1 else f"{window}-year rolling sums"
+        parts.append(f"{int(row['har_wald_detects'])} of {int(row['runs'])} runs with {label}")
+    runs = int(by_window["runs"].sum())
+    found = int(by_window["har_wald_detects"].sum())
+    chance = alpha * runs
+    verdict = (
+        "no more than chance alone would give"
+        if found <= 2 * chance
+        else "more than chance alone would give, but not in every release and break year"
+    )
+    if found == runs:
+        verdict = "in every run"
+    return (
+        f"The HAR Wald test finds a break in Russia's share in {'; '.join(parts)}: {found} of {runs} in all, "
+        f"{verdict} (about {chance:.1f} of {runs} at the {alpha:.0%} level). It is not a robust finding."
+        if found < runs
+        else f"The HAR Wald test finds a break in Russia's share in every one of the {runs} runs."
+    )

@@ -111,7 +111,7 @@ def overtaking_sentence(result: TrendRun) -> str:
     if o["kind"] == models.AHEAD_FROM_START:
         return (
             f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window, "
-            f"so the window holds no fitted crossing to date (only {crossing} have one)."
+            f"so the window holds no fitted crossing (only {crossing} have one)."
         )
     if o["kind"] == models.NEVER:
         return (
@@ -125,8 +125,8 @@ def overtaking_sentence(result: TrendRun) -> str:
         )
     return (
         f"The straight lines cross in {o['year']:.0f}, but the year is not identified: {crossing} have a "
-        f"crossing inside the window, too few to pin down a 95% interval, so the observed shares and the "
-        f"five-year blocks below are the evidence to read."
+        f"crossing inside the window, too few to pin down a 95% interval, so the observed shares and SIPRI's "
+        f"five-year blocks are the evidence to read."
     )
 
 
@@ -192,3 +192,18 @@ def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
             f"{snap(100 * totals[first] / busiest):.0f}% of its busiest block's"
         )
     return text + ")."
+
+
+def last_block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
+    """The two suppliers' shares in the last of SIPRI's blocks of the window, in words (a block shorter than
+    five years says so)."""
+    leader, follower = params.suppliers[:2]
+    last = blocks[blocks["last_year"] == blocks["last_year"].max()]
+    period = str(last["period"].iloc[0])
+    share = last.set_index("supplier")["share"]
+    years = int(last["years"].iloc[0])
+    part = "" if bool(last["complete"].iloc[0]) else f" (a part block of {years} year{'s' if years > 1 else ''})"
+    return (
+        f"In the last block, {period}{part}, {in_prose(leader)} has {snap(100 * share[leader]):.0f}% of the "
+        f"imports and {in_prose(follower)} {snap(100 * share[follower]):.0f}%."
+    )
