@@ -198,6 +198,22 @@ def glue_claims(ledger, claim_ids: list[str]) -> None:
         glue_text("v_" + claim_id.replace("-", "_"), verdict_summary(ledger, claim_id))
 
 
+def claim_reason(ledger, claim_id: str) -> str:
+    """The one-sentence reason of a claim's verdict, from the newest release (or register) that can test it;
+    a claim no source can test gives the reason it cannot."""
+    rows = ledger[ledger["claim_id"] == claim_id]
+    if rows.empty:
+        raise KeyError(f"{claim_id}: not in the ledger")
+    testable = rows[rows["verdict"] != "not-testable"]
+    return str((testable if not testable.empty else rows)["reason"].iloc[-1])
+
+
+def glue_reasons(ledger, claim_ids: list[str]) -> None:
+    """Glue each claim's reason (:func:`claim_reason`) as ``why_<ID with underscores>`` for the prose."""
+    for claim_id in claim_ids:
+        glue_text("why_" + claim_id.replace("-", "_"), claim_reason(ledger, claim_id))
+
+
 def verdict_rows(ledger, claim_ids: list[str], uuid: str) -> Table:
     """The ledger rows of some claims (claim, release, printed and recomputed value, verdict), coloured by verdict."""
     shown = for_display(ledger[ledger["claim_id"].isin(claim_ids)])
