@@ -207,3 +207,8 @@ def last_block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
         f"In the last block, {period}{part}, {in_prose(leader)} has {snap(100 * share[leader]):.0f}% of the "
         f"imports and {in_prose(follower)} {snap(100 * share[follower]):.0f}%."
     )
+
+
+def relative_change_text(ratio: float) -> str:
+    """A ratio of two values as words: 0.5 -> "50 percent lower", 1.43 -> "43 percent higher"."""
+    return f"{snap(abs(100 * (ratio - 1))):.0f} percent {'lower' if ratio < 1 else 'higher'}"
