@@ -79,8 +79,10 @@ def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
     import papermill
 
     from sinoiran.analysis import trends
+    from sinoiran.book import trend_text
     from sinoiran.book.runner import kernel_config
     from sinoiran.data import tables
+    from sinoiran.data.vintages import VINTAGES
 
     values = {"recipient": "Pakistan", "vintage": "2016", "suppliers": "China, United States", "break_year": 2001}
     executed = tmp_path / "trends-pakistan.ipynb"
@@ -98,10 +100,9 @@ def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
     assert result.stdout.strip().endswith("pakistan.html") and result.stderr == ""
     page = html.unescape((tmp_path / "pakistan.html").read_text())
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    run = trends.run(
-        trends.TrendParameters.from_values(**values), tables.tiv_deliveries(), tables.complete_recipients()
-    )
-    for sentence in [trends.observed_sentence(run), *trends.findings(run).values()]:
+    run = trends.run(trends.TrendParameters.from_values(**values), tables.tiv_deliveries())
+    data_end = VINTAGES[run.parameters.vintage].data_end
+    for sentence in [trend_text.observed_sentence(run, data_end), *trend_text.findings(run).values()]:
         assert " ".join(sentence.split()) in text, sentence
     assert "{" + "glue" not in page and "not computed in this run" not in page
     assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Shares of Pakistan\'s arms imports', page)

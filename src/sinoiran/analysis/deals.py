@@ -251,7 +251,7 @@ def even_spread(deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipi
     years it delivers in, as a rebuild from a register must do (the register lists the years, not the
     number per year). The difference between the two over a window is the even-spread assumption's error."""
     rows = _pair_rows(deliveries, vintage, supplier, recipient)
-    spread = []
+    spread: list[tuple[int, float]] = []
     for _, deal in rows.groupby("deal_id"):
         years = sorted(deal["year"].unique())
         spread.extend((int(year), float(deal["tiv"].sum()) / len(years)) for year in years)

@@ -99,14 +99,14 @@ class TrendRun:
     parameters: TrendParameters
     denominator: str
     shares: pd.DataFrame
-    joint_shares: pd.DataFrame | None = None
+    joint_shares: pd.DataFrame = field(default_factory=pd.DataFrame)
     linear: dict[str, models.ModelResult] = field(default_factory=dict)
     segmented: dict[str, models.ModelResult] = field(default_factory=dict)
     joint: models.ModelResult | None = None
-    breaks: pd.DataFrame | None = None
-    searched_breaks: pd.DataFrame | None = None
+    breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    searched_breaks: pd.DataFrame = field(default_factory=pd.DataFrame)
     overtaking: dict = field(default_factory=dict)
-    block_sensitivity: pd.DataFrame | None = None
+    block_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters:
