@@ -1,7 +1,11 @@
 """The panel of every recipient at once: hand-made frames, the committed data against the one-recipient code,
-and the embargoes in force in a window."""
+the UN embargo table, and ``python -m sinoiran panel`` (good runs, bad names, bad windows, an added export)."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -15,6 +19,8 @@ from sinoiran.base.releases import Coverage, Holding, Vintage
 from sinoiran.data import tables
 from sinoiran.data.embargoes import ON_STATE_SCOPES, SCOPES
 from sinoiran.data.vintages import current_coverage
+
+from conftest import REAL, ROOT
 
 
 def vintage(label: str, start: int, end: int) -> Vintage:
@@ -322,3 +328,104 @@ def test_embargoed_in_a_window():
     assert "Iran" not in panel.embargoed(table, 2005, 2007)  # resolution 1747 bans exports from Iran only
     assert "Iran" in panel.embargoed(table, 2005, 2007, scopes=("exports-from",))
     assert set(ON_STATE_SCOPES) < set(SCOPES)
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def run_panel(*args: str, data: os.PathLike | None = None, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **({"SINOIRAN_DATA": str(data)} if data else {})}
+    return subprocess.run(
+        [sys.executable, "-m", "sinoiran", "panel", *args], capture_output=True, text=True, env=env, cwd=cwd or ROOT
+    )
+
+
+@pytest.mark.slow
+def test_the_panel_command_writes_the_changes_and_the_blocks(tmp_path):
+    out = tmp_path / "changes.csv"
+    done = run_panel("--output", str(out), "--release", "2025", "--suppliers", "Russian Federation, PRC")
+    assert done.returncode == 0, done.stderr
+    assert "windows 2005-2007 and 2008-2011" in done.stderr and "kept apart" in done.stderr
+    frame = pd.read_csv(out)
+    assert set(frame["supplier"]) == {"Russia", "China"} and set(frame["release"].astype(str)) == {"2025"}
+    iran = frame[(frame.recipient == "Iran") & (frame.supplier == "Russia")].iloc[0]
+    assert iran["drop_pct"] == pytest.approx(85.4, abs=0.05)
+    blocks = tmp_path / "blocks.csv"
+    done = run_panel(
+        "--output", str(blocks), "--table", "blocks", "--release", "2025,2026-mirror", "--recipients", "Burma"
+    )
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(blocks)
+    assert set(frame["recipient"]) == {"Myanmar"} and "2010-2014" in set(frame["period"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--release", "2025", "--suppliers", "Rusia"], "unknown supplier 'Rusia' in release 2025; closest: Russia"),
+        (["--release", "2025", "--recipients", "Persia"], "unknown recipient 'Persia' in release 2025"),
+        (["--windows", "2005-2007"], "give two windows"),
+        (["--windows", "2008-2011:2005-2007"], "out of order"),
+        (["--release", "2025", "--windows", "1980-1984:1985-1989"], "no release chosen covers 1980-1989"),
+        (["--release", "1999"], "unknown release '1999'"),
+        (["--output", "OUT/panel.parquet"], "Parquet needs pyarrow"),
+        (["--output", "OUT/panel.xlsx"], "give a .csv"),
+    ],
+)
+def test_the_panel_command_refuses_bad_names_and_windows_in_one_line(tmp_path, args, message):
+    args = [a.replace("OUT", str(tmp_path)) for a in args]
+    if "--output" not in args:
+        args += ["--output", str(tmp_path / "out.csv")]
+    done = run_panel(*args)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], done.stderr
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("export, recipients, release, windows", [
+    ("transfers_2022rel_myanmar.txt", "Burma", "2022", "2011-2015:2016-2021"),
+    ("transfers_2025rel_all_pairs.csv", None, "2025-check", None),
+])  # fmt: skip
+def test_the_panel_command_works_on_an_all_pairs_export_added_with_data_add(
+    data_copy, tmp_path, monkeypatch, export, recipients, release, windows
+):
+    """A real all-pairs export added to a copy of data/ with `data add`: the panel runs on its release, and its
+    shares equal supplier_shares' on the same data."""
+    command = [sys.executable, "-m", "sinoiran", "data", "add", str(REAL / export), "--output", str(data_copy)]
+    command += ["--recipients", recipients] if recipients else ["--vintage", release]
+    env = {**os.environ, "SINOIRAN_DATA": str(data_copy)}
+    added = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    assert added.returncode == 0, added.stderr
+    out = tmp_path / "shares.csv"
+    done = run_panel("--output", str(out), "--table", "shares", "--release", release, data=data_copy)
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(out, dtype={"release": str})
+    assert set(frame["release"]) == {release} and len(frame) > 0
+    monkeypatch.setenv("SINOIRAN_DATA", str(data_copy))  # the copy's manifest declares the added release
+    tiv = tables.tiv_deliveries(directory=data_copy)
+    held = current_coverage().holdings[release]
+    for recipient in sorted(set(frame["recipient"]))[:3]:
+        rows = frame[frame.recipient == recipient]
+        span = next(h for h in held if h.suppliers is None and (h.recipients is None or recipient in h.recipients))
+        theirs = supplier_shares(
+            tiv,
+            vintage=release,
+            recipient=recipient,
+            suppliers=sorted(set(rows["supplier"])),
+            start=span.first,
+            end=span.last,
+            merge_soviet=False,
+        )
+        theirs = theirs[theirs["tiv"] > 0].set_index(["year", "supplier"])["share"]
+        ours = rows[rows["tiv"] > 0].set_index(["year", "supplier"])["share"]
+        assert span.first <= rows["year"].min() and rows["year"].max() <= span.last
+        np.testing.assert_allclose(ours.sort_index(), theirs.reindex(ours.index).sort_index(), rtol=1e-12)
+    if windows:
+        changes = tmp_path / "changes.csv"
+        done = run_panel("--output", str(changes), "--release", release, "--windows", windows, data=data_copy)
+        assert done.returncode == 0, done.stderr
+        frame = pd.read_csv(changes, dtype={"release": str})
+        assert "Myanmar" in set(frame[frame.complete]["recipient"])
