@@ -229,7 +229,7 @@ def _panel(args: argparse.Namespace) -> int:
             )
     kinds = ("state", "non-state actor", "international organisation", "unknown") if args.all_recipients else ("state",)
     data = panel.build_panel(tiv, coverage, releases=wanted, merge_predecessors=args.merge_predecessors, kinds=kinds)
-    releases = data.releases
+    releases = list(data.releases)
     if args.table == "changes":
         covering = [r for r in releases if panel.covers(data, r, before, after)]
         if not covering:
@@ -241,12 +241,12 @@ def _panel(args: argparse.Namespace) -> int:
         skipped = []
     where = f"in release{'s' if len(releases) > 1 else ''} {', '.join(releases)}"
     suppliers = (
-        resolve_all(_names(args.suppliers) or [], data.deliveries["supplier"].unique(), what="supplier", where=where)
+        resolve_all(_names(args.suppliers) or [], data.supplier_names, what="supplier", where=where)
         if args.suppliers
         else None
     )
     recipients = (
-        resolve_all(_names(args.recipients) or [], data.deliveries["recipient"].unique(), what="recipient", where=where)
+        resolve_all(_names(args.recipients) or [], data.recipient_names, what="recipient", where=where)
         if args.recipients
         else None
     )

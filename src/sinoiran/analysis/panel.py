@@ -44,7 +44,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ from sinoiran.base.errors import UsageError
 from sinoiran.base.names import PREDECESSORS, actor_kind
 from sinoiran.base.releases import Coverage
 
-#: The paper's two windows: the three years before UN resolution 1747 took hold, and the four after.
+#: The paper's comparison: 2005-2007 (Russia's deliveries before the UN measures bit) against 2008-2011.
 PAPER_WINDOWS: tuple[tuple[int, int], tuple[int, int]] = ((2005, 2007), (2008, 2011))
 #: SIPRI's block length in years.
 BLOCK_YEARS = 5
@@ -96,28 +97,35 @@ SHARE_COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Panel:
-    """The deliveries of every release held, ready for the panel's functions.
+    """The deliveries of every release held, coded once for the panel's functions.
 
-    ``deliveries`` has one row per ``release, recipient, supplier, year`` with
-    ``tiv`` (millions of TIV; predecessors merged into their successors if
-    ``merge_predecessors``), recipients of the kinds kept only; ``kept_apart``
-    lists the recipients left out (``release, recipient, kind, tiv, rows``);
-    ``coverage`` is what each release holds.
+    Rows are ``release, recipient, supplier, year, tiv`` (millions of TIV; predecessors merged into their
+    successors if ``merge_predecessors``), recipients of the kinds kept only, stored as integer codes into
+    ``releases`` (the coverage's order), ``recipient_names`` and ``supplier_names`` (both sorted), ordered by
+    release, recipient, supplier and year, one row per key. :attr:`deliveries` gives them as a frame;
+    ``kept_apart`` lists the recipients left out (``release, recipient, kind, tiv, rows``); ``coverage`` is
+    what each release holds.
     """
 
-    deliveries: pd.DataFrame
     coverage: Coverage
+    releases: tuple[str, ...]
+    recipient_names: np.ndarray
+    supplier_names: np.ndarray
+    release_code: np.ndarray
+    recipient_code: np.ndarray
+    supplier_code: np.ndarray
+    year: np.ndarray
+    tiv: np.ndarray
     kept_apart: pd.DataFrame
     merge_predecessors: bool = False
     kinds: tuple[str, ...] = ("state",)
 
-    @property
-    def releases(self) -> list[str]:
-        """The releases with deliveries in the panel, in the coverage's (manifest's) order."""
-        held = set(self.deliveries["release"].unique())
-        return [label for label in self.coverage.releases if label in held]
+    def rows(self, release: str) -> slice:
+        """The rows of ``release`` (contiguous: rows are ordered by release)."""
+        code = self.releases.index(release)
+        return slice(*np.searchsorted(self.release_code, [code, code + 1]))
 
     def years(self, release: str) -> tuple[int, int]:
         """The first and last calendar year release ``release`` covers."""
@@ -126,25 +134,49 @@ class Panel:
 
     def recipients(self, release: str) -> list[str]:
         """The recipients with any delivery in ``release``, sorted."""
-        rows = self.deliveries[self.deliveries["release"] == release]
-        return sorted(rows["recipient"].unique())
+        return list(self.recipient_names[np.unique(self.recipient_code[self.rows(release)])])
 
     def suppliers(self, release: str) -> list[str]:
         """The suppliers with any delivery in ``release``, sorted."""
-        rows = self.deliveries[self.deliveries["release"] == release]
-        return sorted(rows["supplier"].unique())
+        return list(self.supplier_names[np.unique(self.supplier_code[self.rows(release)])])
 
     def only(self, releases: Sequence[str]) -> Panel:
-        """The same panel cut to ``releases``."""
-        keep = self.deliveries["release"].isin(list(releases))
-        apart = (
-            self.kept_apart[self.kept_apart["release"].isin(list(releases))]
-            if len(self.kept_apart)
-            else self.kept_apart
+        """The same panel cut to ``releases`` (in the panel's order)."""
+        kept = tuple(r for r in self.releases if r in set(releases))
+        keep = np.isin(self.release_code, [self.releases.index(r) for r in kept])
+        recode = np.full(len(self.releases), -1)
+        recode[[self.releases.index(r) for r in kept]] = np.arange(len(kept))
+        apart = self.kept_apart
+        if len(apart):
+            apart = apart[apart["release"].isin(kept)].reset_index(drop=True)
+        return replace(
+            self,
+            releases=kept,
+            release_code=recode[self.release_code[keep]],
+            recipient_code=self.recipient_code[keep],
+            supplier_code=self.supplier_code[keep],
+            year=self.year[keep],
+            tiv=self.tiv[keep],
+            kept_apart=apart,
         )
-        return Panel(
-            self.deliveries[keep].reset_index(drop=True), self.coverage, apart, self.merge_predecessors, self.kinds
+
+    @cached_property
+    def deliveries(self) -> pd.DataFrame:
+        """The panel's rows as a frame: ``release, recipient, supplier, year, tiv``."""
+        return pd.DataFrame(
+            {
+                "release": _decode(self.release_code, self.releases),
+                "recipient": _decode(self.recipient_code, self.recipient_names),
+                "supplier": _decode(self.supplier_code, self.supplier_names),
+                "year": self.year,
+                "tiv": self.tiv,
+            }
         )
+
+
+def _decode(codes: np.ndarray, names: Sequence[str] | np.ndarray) -> pd.Categorical:
+    """Names for integer codes, as a categorical (no string is copied)."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(list(names), dtype=object))
 
 
 def build_panel(
@@ -160,38 +192,80 @@ def build_panel(
     ``kinds`` are the kinds of recipient kept (:func:`~sinoiran.base.names.actor_kind`: ``state``,
     ``non-state actor``, ``international organisation``, ``unknown``); the others go to
     :attr:`Panel.kept_apart`. With ``merge_predecessors`` the Soviet Union counts as Russia and West Germany as
-    Germany, as suppliers and as recipients.
+    Germany, as suppliers and as recipients. Rows with the same key (after merging) are summed.
     """
     unknown = [r for r in releases or () if r not in coverage.releases]
     if unknown:
         raise UsageError(f"unknown release(s) {', '.join(unknown)}; known releases: {', '.join(coverage.releases)}")
-    rows = tiv.rename(columns={"vintage": "release"})
+    frame = tiv
     if releases is not None:
-        rows = rows[rows["release"].isin(list(releases))]
-    rows = rows[["release", "recipient", "supplier", "year", "tiv"]]
-    if merge_predecessors:
-        rows = rows.assign(
-            supplier=rows["supplier"].replace(PREDECESSORS), recipient=rows["recipient"].replace(PREDECESSORS)
-        )
-    names = pd.Series(rows["recipient"].unique())
-    kind_of = dict(zip(names, names.map(actor_kind), strict=True))
-    kind = rows["recipient"].map(kind_of)
-    keep = kind.isin(list(kinds)).to_numpy()
-    apart = (
-        rows[~keep]
-        .assign(kind=kind[~keep])
-        .groupby(["release", "recipient", "kind"], sort=True)["tiv"]
-        .agg(tiv="sum", rows="size")
-        .reset_index()
+        frame = frame[frame["vintage"].isin(list(releases))]
+    release_raw, release_found = pd.factorize(frame["vintage"].to_numpy())
+    missing = [str(r) for r in release_found if r not in coverage.releases]
+    if missing:
+        raise UsageError(f"release(s) {', '.join(missing)} are not in the coverage given")
+    present = tuple(label for label in coverage.releases if label in set(release_found))
+    release_code = np.array([present.index(r) for r in release_found], dtype=np.int64)[release_raw]
+
+    def coded(column: str) -> tuple[np.ndarray, np.ndarray]:
+        codes, names = pd.factorize(frame[column].to_numpy())
+        names = np.array([PREDECESSORS.get(n, n) if merge_predecessors else n for n in names], dtype=object)
+        merged, back = np.unique(names, return_inverse=True)  # sorted names, and each old code's new code
+        return back[codes], merged
+
+    recipient_code, recipient_names = coded("recipient")
+    supplier_code, supplier_names = coded("supplier")
+    kind_of_code = np.array([actor_kind(str(n)) for n in recipient_names], dtype=object)
+    keep_code = np.isin(kind_of_code, list(kinds))
+    keep = keep_code[recipient_code]
+    years = frame["year"].to_numpy(dtype=np.int64)
+    values = frame["tiv"].to_numpy(dtype=float)
+    kept_apart = _kept_apart(
+        present, recipient_names, kind_of_code, release_code[~keep], recipient_code[~keep], values[~keep]
     )
-    kept = rows[keep]
-    if merge_predecessors or kept.duplicated(["release", "recipient", "supplier", "year"]).any():
-        kept = kept.groupby(["release", "recipient", "supplier", "year"], sort=True, as_index=False)["tiv"].sum()
-    kept = kept.sort_values(["release", "recipient", "supplier", "year"], kind="stable").reset_index(drop=True)
-    for column in ("release", "recipient", "supplier"):
-        kept[column] = kept[column].astype(str)
-    kept["tiv"] = kept["tiv"].astype(float)
-    return Panel(kept, coverage, apart, merge_predecessors, tuple(kinds))
+    # One row per key, ordered by release, recipient, supplier and year: np.unique sorts the combined key.
+    y0 = int(years.min()) if len(years) else 0
+    n_years = int(years.max()) - y0 + 1 if len(years) else 1
+    key = (
+        (release_code[keep] * len(recipient_names) + recipient_code[keep]) * len(supplier_names) + supplier_code[keep]
+    ) * n_years + (years[keep] - y0)
+    unique, inverse = np.unique(key, return_inverse=True)
+    summed = np.bincount(inverse, weights=values[keep], minlength=len(unique))
+    year = unique % n_years + y0
+    rest = unique // n_years
+    return Panel(
+        coverage=coverage,
+        releases=present,
+        recipient_names=recipient_names,
+        supplier_names=supplier_names,
+        release_code=rest // (len(supplier_names) * len(recipient_names)),
+        recipient_code=(rest // len(supplier_names)) % len(recipient_names),
+        supplier_code=rest % len(supplier_names),
+        year=year,
+        tiv=summed,
+        kept_apart=kept_apart,
+        merge_predecessors=merge_predecessors,
+        kinds=tuple(kinds),
+    )
+
+
+def _kept_apart(releases, names, kinds, release_code, recipient_code, values) -> pd.DataFrame:
+    """The recipients left out of the panel, per release: their kind, volume (millions of TIV) and row count."""
+    columns = ["release", "recipient", "kind", "tiv", "rows"]
+    if not len(release_code):
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({"release_code": release_code, "recipient_code": recipient_code, "tiv": values})
+    grouped = frame.groupby(["release_code", "recipient_code"], sort=True)["tiv"].agg(tiv="sum", rows="size")
+    grouped = grouped.reset_index()
+    return pd.DataFrame(
+        {
+            "release": [releases[c] for c in grouped["release_code"]],
+            "recipient": names[grouped["recipient_code"]],
+            "kind": kinds[grouped["recipient_code"]],
+            "tiv": grouped["tiv"].to_numpy(),
+            "rows": grouped["rows"].to_numpy(),
+        }
+    )[columns]
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -244,7 +318,14 @@ def parse_windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _periods_of(panel: Panel, release: str, kind: str, width: int, windows: Sequence[tuple[int, int]] | None):
+def covers(panel: Panel, release: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
+    """True if ``release`` covers every year from the start of ``before`` to the end of ``after``."""
+    first, last = panel.years(release)
+    return first <= before[0] and after[1] <= last
+
+
+def _spans(panel: Panel, release: str, kind: str, width: int, windows: Sequence[tuple[int, int]] | None):
+    """The periods of one release: ``windows`` that lie within its years, or its periods of ``kind``."""
     first, last = panel.years(release)
     if kind == "windows" or windows is not None:
         return [(a, b) for a, b in (windows or ()) if first <= a and b <= last]
@@ -254,6 +335,25 @@ def _periods_of(panel: Panel, release: str, kind: str, width: int, windows: Sequ
 # --- coverage, vectorised ----------------------------------------------------------------------
 
 
+def _holding_mask(coverage: Coverage, release: str, recipients, first, last, suppliers=None) -> np.ndarray:
+    """True where a holding of ``release`` has every supplier (``suppliers`` None) or each supplier of
+    ``suppliers`` for each recipient over ``first..last``; recipients and suppliers are arrays of names."""
+    recipients, first, last = np.asarray(recipients, dtype=object), np.asarray(first), np.asarray(last)
+    info = coverage.releases[release]
+    inside = (first >= info.data_start) & (last <= info.data_end)
+    held = np.zeros(len(recipients), dtype=bool)
+    for holding in coverage.holdings.get(release, ()):
+        if suppliers is None and holding.suppliers is not None:
+            continue
+        spans = (holding.first <= first) & (last <= holding.last)
+        if suppliers is not None and holding.suppliers is not None:
+            spans &= np.isin(np.asarray(suppliers, dtype=object), list(holding.suppliers))
+        if holding.recipients is not None:
+            spans &= np.isin(recipients, list(holding.recipients))
+        held |= spans
+    return inside & held
+
+
 def complete_mask(
     coverage: Coverage, release: str, recipients: Iterable[str], first: Iterable[int], last: Iterable[int]
 ) -> np.ndarray:
@@ -261,18 +361,7 @@ def complete_mask(
 
     The vectorised form of ``coverage.gap(release, None, first, last, recipient=r) is None``.
     """
-    recipients, first, last = np.asarray(list(recipients), dtype=object), np.asarray(first), np.asarray(last)
-    info = coverage.releases[release]
-    inside = (first >= info.data_start) & (last <= info.data_end)
-    held = np.zeros(len(recipients), dtype=bool)
-    for holding in coverage.holdings.get(release, ()):
-        if holding.suppliers is not None:
-            continue
-        spans = (holding.first <= first) & (last <= holding.last)
-        if holding.recipients is not None:
-            spans &= np.isin(recipients, list(holding.recipients))
-        held |= spans
-    return inside & held
+    return _holding_mask(coverage, release, list(recipients), list(first), list(last))
 
 
 def pair_mask(
@@ -287,19 +376,17 @@ def pair_mask(
 
     The vectorised form of ``coverage.gap(release, [s], first, last, recipient=r) is None``.
     """
-    suppliers, recipients = np.asarray(list(suppliers), dtype=object), np.asarray(list(recipients), dtype=object)
-    first, last = np.asarray(first), np.asarray(last)
-    info = coverage.releases[release]
-    inside = (first >= info.data_start) & (last <= info.data_end)
-    held = np.zeros(len(suppliers), dtype=bool)
-    for holding in coverage.holdings.get(release, ()):
-        spans = (holding.first <= first) & (last <= holding.last)
-        if holding.suppliers is not None:
-            spans &= np.isin(suppliers, list(holding.suppliers))
-        if holding.recipients is not None:
-            spans &= np.isin(recipients, list(holding.recipients))
-        held |= spans
-    return inside & held
+    return _holding_mask(coverage, release, list(recipients), list(first), list(last), suppliers=list(suppliers))
+
+
+def _complete_codes(panel: Panel, release: str, recipient_code: np.ndarray, first, last) -> np.ndarray:
+    """:func:`complete_mask` on recipient codes: each distinct (recipient, first, last) is checked once."""
+    if not len(recipient_code):
+        return np.zeros(0, dtype=bool)
+    key = (np.asarray(recipient_code, dtype=np.int64) * 10_000 + np.asarray(first)) * 10_000 + np.asarray(last)
+    inverse, unique = pd.factorize(key)
+    names = panel.recipient_names[unique // 100_000_000]
+    return complete_mask(panel.coverage, release, names, (unique // 10_000) % 10_000, unique % 10_000)[inverse]
 
 
 def coverage_table(panel: Panel, *, start: int | None = None, end: int | None = None) -> pd.DataFrame:
@@ -312,6 +399,7 @@ def coverage_table(panel: Panel, *, start: int | None = None, end: int | None = 
         first, last = panel.years(release)
         first, last = max(first, start or first), min(last, end or last)
         recipients = panel.recipients(release)
+        n = len(recipients)
         frames.append(
             pd.DataFrame(
                 {
@@ -319,9 +407,7 @@ def coverage_table(panel: Panel, *, start: int | None = None, end: int | None = 
                     "recipient": recipients,
                     "first_year": first,
                     "last_year": last,
-                    "complete": complete_mask(
-                        panel.coverage, release, recipients, [first] * len(recipients), [last] * len(recipients)
-                    ),
+                    "complete": complete_mask(panel.coverage, release, recipients, [first] * n, [last] * n),
                 }
             )
         )
@@ -329,6 +415,103 @@ def coverage_table(panel: Panel, *, start: int | None = None, end: int | None = 
 
 
 # --- the engine: sums over periods, every recipient at once ------------------------------------
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Sums over periods as arrays. Pairs: one per (release, recipient, period, supplier) with a row in the
+    period, ordered so; ``group`` indexes the totals. Totals: one per (release, recipient, period) with a row."""
+
+    pair_group: np.ndarray
+    pair_supplier: np.ndarray
+    pair_tiv: np.ndarray
+    release: np.ndarray
+    recipient: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+    total: np.ndarray
+    complete: np.ndarray
+
+
+def _sums(panel: Panel, kind: str, width: int, windows: Sequence[tuple[int, int]] | None) -> _Sums:
+    """Every release's rows summed over its periods (see :func:`period_sums`)."""
+    n_suppliers = max(len(panel.supplier_names), 1)
+    parts: list[tuple[np.ndarray, ...]] = []
+    offset = 0
+    for code, release in enumerate(panel.releases):
+        spans = _spans(panel, release, kind, width, windows)
+        rows = panel.rows(release)
+        if not spans or rows.start == rows.stop:
+            continue
+        firsts = np.array([a for a, _ in spans], dtype=np.int64)
+        lasts = np.array([b for _, b in spans], dtype=np.int64)
+        y0, y1 = int(firsts.min()), int(lasts.max())
+        years = panel.year[rows]
+        inside = (years >= y0) & (years <= y1)
+        years = years[inside]
+        # Which spans hold each calendar year (a ragged table, flattened), then each row once per span.
+        grid = np.arange(y0, y1 + 1)
+        holds = (grid[:, None] >= firsts[None, :]) & (grid[:, None] <= lasts[None, :])
+        per_year = holds.sum(axis=1)
+        offsets = np.concatenate([[0], np.cumsum(per_year)[:-1]])
+        members = np.nonzero(holds)[1]
+        counts = per_year[years - y0]
+        source = np.repeat(np.arange(len(years)), counts)
+        within = np.arange(len(source)) - np.repeat(np.cumsum(counts) - counts, counts)
+        span = members[offsets[years[source] - y0] + within]
+        recipient = panel.recipient_code[rows][inside][source]
+        supplier = panel.supplier_code[rows][inside][source]
+        key = (recipient * len(spans) + span) * n_suppliers + supplier
+        unique, inverse = np.unique(key, return_inverse=True)
+        tiv = np.bincount(inverse, weights=panel.tiv[rows][inside][source], minlength=len(unique))
+        # pairs are sorted by (recipient, span, supplier): their groups are runs of equal unique // n_suppliers
+        of_pair = unique // n_suppliers
+        starts = np.r_[True, of_pair[1:] != of_pair[:-1]] if len(of_pair) else np.zeros(0, dtype=bool)
+        group_of_pair = np.cumsum(starts) - 1
+        groups = of_pair[starts]
+        total = np.bincount(group_of_pair, weights=tiv, minlength=len(groups))
+        group_recipient, group_span = groups // len(spans), groups % len(spans)
+        first, last = firsts[group_span], lasts[group_span]
+        complete = _complete_codes(panel, release, group_recipient, first, last)
+        parts.append(
+            (
+                group_of_pair + offset,
+                unique % n_suppliers,
+                tiv,
+                np.full(len(groups), code),
+                group_recipient,
+                first,
+                last,
+                total,
+                complete,
+            )
+        )
+        offset += len(groups)
+    if not parts:
+        empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+        return _Sums(empty_i, empty_i, empty_f, empty_i, empty_i, empty_i, empty_i, empty_f, np.zeros(0, dtype=bool))
+    return _Sums(*(np.concatenate([p[i] for p in parts]) for i in range(9)))
+
+
+def _period_labels(first: np.ndarray, last: np.ndarray) -> pd.Categorical:
+    """ "2005-2009" (or "2005" for one year) for each (first, last), made once per distinct period."""
+    inverse, unique = pd.factorize(np.asarray(first, dtype=np.int64) * 10_000 + np.asarray(last, dtype=np.int64))
+    labels = [str(k // 10_000) if k // 10_000 == k % 10_000 else f"{k // 10_000}-{k % 10_000}" for k in unique]
+    return pd.Categorical.from_codes(inverse, categories=pd.Index(labels, dtype=object))
+
+
+def _group_frame(panel: Panel, sums: _Sums, groups: np.ndarray) -> dict[str, object]:
+    """The key columns of some totals' groups: release, recipient, period, first and last year, years."""
+    first, last = sums.first[groups], sums.last[groups]
+    return {
+        "release": _decode(sums.release[groups], panel.releases),
+        "recipient": _decode(sums.recipient[groups], panel.recipient_names),
+        "period": _period_labels(first, last),
+        "first_year": first,
+        "last_year": last,
+        "year": last,
+        "n_years": last - first + 1,
+    }
 
 
 def period_sums(
@@ -340,92 +523,24 @@ def period_sums(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Volumes summed over periods, for every release, recipient and supplier at once.
 
-    Returns ``(volumes, totals)``: ``volumes`` has ``release, recipient, supplier, first_year, last_year, tiv``
-    for every supplier with a row (a delivery, or SIPRI's 0 for under half a million) in the period; ``totals``
-    has ``release, recipient, first_year, last_year, total, complete`` for every recipient with a row in the
-    period, ``total`` being its imports from every supplier in the table and ``complete`` whether the release
-    holds every supplier of it over the period. Periods may overlap (rolling windows): a year counts in each.
+    Returns ``(volumes, totals)``: ``volumes`` has ``release, recipient, period, first_year, last_year, year,
+    n_years, supplier, tiv`` for every supplier with a row (a delivery, or SIPRI's 0 for under half a million)
+    in the period; ``totals`` has the same keys without ``supplier`` and ``total`` (the recipient's imports
+    from every supplier in the table) and ``complete`` (whether the release holds every supplier of the
+    recipient over the period). Periods (``kind`` ``year``, ``block`` or ``rolling`` of ``width`` years, or
+    named ``windows``) may overlap: a year counts in each period that holds it.
     """
-    volume_parts, total_parts = [], []
-    for release in panel.releases:
-        spans = _periods_of(panel, release, kind, width, windows)
-        rows = panel.deliveries[panel.deliveries["release"] == release]
-        if not spans or rows.empty:
-            continue
-        v, t = _release_sums(rows, spans)
-        v.insert(0, "release", release)
-        t.insert(0, "release", release)
-        t["complete"] = complete_mask(panel.coverage, release, t["recipient"], t["first_year"], t["last_year"])
-        volume_parts.append(v)
-        total_parts.append(t)
-    volume_columns = ["release", "recipient", "supplier", "first_year", "last_year", "tiv"]
-    total_columns = ["release", "recipient", "first_year", "last_year", "total", "complete"]
-    volumes = pd.concat(volume_parts, ignore_index=True) if volume_parts else pd.DataFrame(columns=volume_columns)
-    totals = pd.concat(total_parts, ignore_index=True) if total_parts else pd.DataFrame(columns=total_columns)
-    return volumes[volume_columns], totals[total_columns]
-
-
-def _release_sums(rows: pd.DataFrame, spans: Sequence[tuple[int, int]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Sums of one release's rows over ``spans``: each row is repeated once per span holding its year, then
-    summed by (recipient, supplier, span) and by (recipient, span) with integer keys and ``np.bincount``."""
-    firsts = np.array([a for a, _ in spans])
-    lasts = np.array([b for _, b in spans])
-    y0, y1 = int(firsts.min()), int(lasts.max())
-    years = rows["year"].to_numpy()
-    inside = (years >= y0) & (years <= y1)
-    years = years[inside]
-    values = rows["tiv"].to_numpy(dtype=float)[inside]
-    recipient_codes, recipient_names = pd.factorize(rows["recipient"].to_numpy()[inside])
-    supplier_codes, supplier_names = pd.factorize(rows["supplier"].to_numpy()[inside])
-    # Which spans hold each calendar year: a ragged table, flattened (offsets per year into `members`).
-    grid = np.arange(y0, y1 + 1)
-    holds = (grid[:, None] >= firsts[None, :]) & (grid[:, None] <= lasts[None, :])
-    per_year = holds.sum(axis=1)
-    offsets = np.concatenate([[0], np.cumsum(per_year)[:-1]])
-    members = np.nonzero(holds)[1]  # row-major: the spans of each year, in order
-    counts = per_year[years - y0]
-    source = np.repeat(np.arange(len(years)), counts)
-    within = np.arange(len(source)) - np.repeat(np.cumsum(counts) - counts, counts)
-    span = members[offsets[years[source] - y0] + within]
-    n_spans, n_suppliers = len(spans), max(len(supplier_names), 1)
-    weights = values[source]
-    pair_key = (recipient_codes[source].astype(np.int64) * n_suppliers + supplier_codes[source]) * n_spans + span
-    pair_unique, pair_inverse = np.unique(pair_key, return_inverse=True)
-    pair_sum = np.bincount(pair_inverse, weights=weights, minlength=len(pair_unique))
-    total_key = recipient_codes[source].astype(np.int64) * n_spans + span
-    total_unique, total_inverse = np.unique(total_key, return_inverse=True)
-    total_sum = np.bincount(total_inverse, weights=weights, minlength=len(total_unique))
-    pair_span = pair_unique % n_spans
-    pair_supplier = (pair_unique // n_spans) % n_suppliers
-    pair_recipient = pair_unique // (n_spans * n_suppliers)
+    sums = _sums(panel, kind, width, windows)
     volumes = pd.DataFrame(
         {
-            "recipient": recipient_names[pair_recipient],
-            "supplier": supplier_names[pair_supplier],
-            "first_year": firsts[pair_span],
-            "last_year": lasts[pair_span],
-            "tiv": pair_sum,
+            **_group_frame(panel, sums, sums.pair_group),
+            "supplier": _decode(sums.pair_supplier, panel.supplier_names),
+            "tiv": sums.pair_tiv,
         }
     )
-    total_span = total_unique % n_spans
-    totals = pd.DataFrame(
-        {
-            "recipient": recipient_names[total_unique // n_spans],
-            "first_year": firsts[total_span],
-            "last_year": lasts[total_span],
-            "total": total_sum,
-        }
-    )
+    groups = np.arange(len(sums.total))
+    totals = pd.DataFrame({**_group_frame(panel, sums, groups), "total": sums.total, "complete": sums.complete})
     return volumes, totals
-
-
-def _labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """``period`` ("2005-2009", or "2005"), ``year`` (the last year) and ``n_years`` from first and last years."""
-    first, last = frame["first_year"].astype(int), frame["last_year"].astype(int)
-    frame["period"] = np.where(first == last, first.astype(str), first.astype(str) + "-" + last.astype(str))
-    frame["year"] = last
-    frame["n_years"] = last - first + 1
-    return frame
 
 
 # --- shares, concentration, leaders ------------------------------------------------------------
@@ -441,63 +556,83 @@ def panel_shares(
 ) -> pd.DataFrame:
     """Each supplier's share of each recipient's imports, per period, where the release holds every supplier.
 
-    Periods as :func:`period_sums` (``kind`` ``year``, ``block`` or ``rolling`` of ``width`` years, or named
-    ``windows``). Without ``suppliers``: one row per supplier with a row in the period. With ``suppliers``: a
-    complete grid of those suppliers for every recipient of the release and every period, as
-    :func:`~sinoiran.analysis.shares.supplier_shares` gives it (``tiv`` 0 where a supplier delivered nothing,
-    ``share`` NaN and ``zero_total`` where the recipient imported nothing). Only recipients the release holds
-    completely over the period appear. Columns: :data:`SHARE_COLUMNS`.
+    Periods as :func:`period_sums`. Without ``suppliers``: one row per supplier with a row in the period.
+    With ``suppliers``: a complete grid of those suppliers for every recipient of the release and every
+    period, as :func:`~sinoiran.analysis.shares.supplier_shares` gives it (``tiv`` 0 where a supplier
+    delivered nothing, ``share`` NaN and ``zero_total`` where the recipient imported nothing). Only
+    recipients the release holds completely over the period appear. Rows are ordered by release, recipient,
+    period and supplier. Columns: :data:`SHARE_COLUMNS`.
     """
-    volumes, totals = period_sums(panel, kind=kind, width=width, windows=windows)
-    keys = ["release", "recipient", "first_year", "last_year"]
+    sums = _sums(panel, kind, width, windows)
     if suppliers is None:
-        out = volumes.merge(totals[totals["complete"]], on=keys, how="inner")
+        keep = sums.complete[sums.pair_group]
+        group, supplier, tiv = sums.pair_group[keep], sums.pair_supplier[keep], sums.pair_tiv[keep]
+        frame = _group_frame(panel, sums, group)
+        frame["supplier"] = _decode(supplier, panel.supplier_names)
+        total = sums.total[group]
     else:
-        grid = _grid(panel, kind, width, windows, list(suppliers))
-        if grid.empty:
-            return pd.DataFrame(columns=SHARE_COLUMNS)
-        complete = complete_mask_frame(panel, grid)
-        grid = grid[complete]
-        out = grid.merge(volumes, on=[*keys, "supplier"], how="left").merge(
-            totals.drop(columns="complete"), on=keys, how="left"
-        )
-        out["tiv"] = out["tiv"].fillna(0.0)
-        out["total"] = out["total"].fillna(0.0)
-    out = _labels(out.copy())
+        frame, tiv, total = _dense(panel, sums, kind, width, windows, list(suppliers))
+    out = pd.DataFrame({**frame, "tiv": tiv, "total": total})
     out["zero_total"] = out["total"] <= 0
-    out["share"] = np.where(out["zero_total"], np.nan, out["tiv"] / out["total"].where(~out["zero_total"], 1.0))
-    out = out.sort_values(["release", "recipient", "first_year", "last_year", "supplier"], kind="stable")
-    return out[SHARE_COLUMNS].reset_index(drop=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share"] = np.where(out["zero_total"], np.nan, out["tiv"].to_numpy() / out["total"].to_numpy())
+    return out[SHARE_COLUMNS]
 
 
-def _grid(panel: Panel, kind: str, width: int, windows, suppliers: list[str]) -> pd.DataFrame:
-    """Every (release, recipient, period, supplier) of ``suppliers`` for the recipients of each release."""
+def _dense(panel: Panel, sums: _Sums, kind, width, windows, suppliers: list[str]):
+    """The grid of ``suppliers`` for every recipient of each release and every period (complete ones only),
+    with each cell's volume and the recipient's total looked up in ``sums`` (0 where there is no row)."""
+    code_of = {name: i for i, name in enumerate(panel.supplier_names)}
+    wanted = np.array([code_of.get(s, -1) for s in suppliers], dtype=np.int64)
+    n_suppliers = max(len(panel.supplier_names), 1)
+    pair_key = sums.pair_group * n_suppliers + sums.pair_supplier  # ascending: pairs are ordered by group, supplier
     parts = []
-    for release in panel.releases:
-        spans = _periods_of(panel, release, kind, width, windows)
-        recipients = panel.recipients(release)
-        if not spans or not recipients:
+    for code, release in enumerate(panel.releases):
+        spans = _spans(panel, release, kind, width, windows)
+        recipients = np.unique(panel.recipient_code[panel.rows(release)])
+        if not spans or not len(recipients):
             continue
-        index = pd.MultiIndex.from_product(
-            [recipients, range(len(spans)), suppliers], names=["recipient", "span", "supplier"]
-        ).to_frame(index=False)
-        index["first_year"] = np.array([a for a, _ in spans])[index["span"]]
-        index["last_year"] = np.array([b for _, b in spans])[index["span"]]
-        parts.append(index.drop(columns="span").assign(release=release))
-    if not parts:
-        return pd.DataFrame(columns=["release", "recipient", "first_year", "last_year", "supplier"])
-    return pd.concat(parts, ignore_index=True)[["release", "recipient", "first_year", "last_year", "supplier"]]
-
-
-def complete_mask_frame(panel: Panel, frame: pd.DataFrame) -> np.ndarray:
-    """:func:`complete_mask` for a frame with ``release, recipient, first_year, last_year`` columns."""
-    out = np.zeros(len(frame), dtype=bool)
-    for release, rows in frame.groupby("release", sort=False).groups.items():
-        part = frame.loc[rows]
-        out[frame.index.get_indexer(rows)] = complete_mask(
-            panel.coverage, str(release), part["recipient"], part["first_year"], part["last_year"]
+        firsts = np.array([a for a, _ in spans], dtype=np.int64)
+        lasts = np.array([b for _, b in spans], dtype=np.int64)
+        recipient = np.repeat(recipients, len(spans))
+        span = np.tile(np.arange(len(spans)), len(recipients))
+        complete = _complete_codes(panel, release, recipient, firsts[span], lasts[span])
+        recipient, span = recipient[complete], span[complete]
+        # the totals' group of each (recipient, period), or -1 where nothing was imported
+        mine = np.nonzero(sums.release == code)[0]
+        lookup = pd.Series(
+            mine, index=pd.MultiIndex.from_arrays([sums.recipient[mine], sums.first[mine], sums.last[mine]])
         )
-    return out
+        index = pd.MultiIndex.from_arrays([recipient, firsts[span], lasts[span]])
+        group = lookup.reindex(index).fillna(-1).to_numpy(dtype=np.int64)
+        parts.append((np.full(len(recipient), code), recipient, firsts[span], lasts[span], group))
+    if not parts:
+        empty: dict[str, object] = {c: [] for c in SHARE_COLUMNS if c not in ("tiv", "total", "zero_total", "share")}
+        return empty, np.zeros(0), np.zeros(0)
+    n = len(suppliers)
+    cell_release, cell_recipient, cell_first, cell_last, cell_group = (
+        np.repeat(np.concatenate([p[i] for p in parts]), n) for i in range(5)
+    )
+    which = np.tile(np.arange(n), len(cell_release) // max(n, 1))
+    supplier = wanted[which]
+    tiv, total = np.zeros(len(cell_group)), np.zeros(len(cell_group))
+    if len(pair_key):
+        key = cell_group * n_suppliers + supplier
+        position = np.minimum(np.searchsorted(pair_key, key), len(pair_key) - 1)
+        found = (cell_group >= 0) & (supplier >= 0) & (pair_key[position] == key)
+        tiv[found] = sums.pair_tiv[position[found]]
+        total[cell_group >= 0] = sums.total[cell_group[cell_group >= 0]]
+    frame: dict[str, object] = {
+        "release": _decode(cell_release, panel.releases),
+        "recipient": _decode(cell_recipient, panel.recipient_names),
+        "period": _period_labels(cell_first, cell_last),
+        "first_year": cell_first,
+        "last_year": cell_last,
+        "year": cell_last,
+        "n_years": cell_last - cell_first + 1,
+        "supplier": pd.Categorical.from_codes(which, categories=pd.Index(suppliers, dtype=object)),
+    }
+    return frame, tiv, total
 
 
 def concentration(
@@ -508,19 +643,18 @@ def concentration(
     Shares are fractions of the recipient's imports from every supplier (each of SIPRI's supplier names counts
     once, ``unknown supplier(s)`` included), so the HHI runs from near 0 (many small suppliers) to 1 (one).
     Only where the release holds every supplier and something was imported. Columns ``release, recipient,
-    period, first_year, last_year, n_years, total, suppliers, hhi``.
+    period, first_year, last_year, n_years, total, suppliers`` (how many delivered) and ``hhi``.
     """
-    shares = panel_shares(panel, kind=kind, width=width, windows=windows)
-    shares = shares[~shares["zero_total"]]
-    keys = ["release", "recipient", "period", "first_year", "last_year", "n_years"]
-    out = (
-        shares.assign(squared=shares["share"] ** 2, delivering=shares["tiv"] > 0)
-        .groupby(keys, sort=True)
-        .agg(total=("total", "first"), suppliers=("delivering", "sum"), hhi=("squared", "sum"))
-        .reset_index()
-    )
-    out["suppliers"] = out["suppliers"].astype(int)
-    return out
+    sums = _sums(panel, kind, width, windows)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = sums.pair_tiv / sums.total[sums.pair_group]
+    n = len(sums.total)
+    hhi = np.bincount(sums.pair_group, weights=np.nan_to_num(share) ** 2, minlength=n)
+    delivering = np.bincount(sums.pair_group, weights=(sums.pair_tiv > 0).astype(float), minlength=n).astype(int)
+    groups = np.nonzero(sums.complete & (sums.total > 0))[0]
+    frame = _group_frame(panel, sums, groups)
+    frame.pop("year")
+    return pd.DataFrame({**frame, "total": sums.total[groups], "suppliers": delivering[groups], "hhi": hhi[groups]})
 
 
 def _snapped(values) -> np.ndarray:
@@ -543,43 +677,58 @@ def leaders(
 
     Only where the release holds every supplier and the recipient imported something. Volumes are compared at
     10 significant digits; equal volumes are a tie (``tied``), broken by the supplier's name so the answer is
-    stable. Columns ``release, recipient, period, first_year, last_year, n_years, total, leader, leader_tiv,
-    leader_share, runner_up, runner_up_tiv, tied``.
+    stable. Columns: :data:`LEADER_COLUMNS`.
     """
-    shares = panel_shares(panel, kind=kind, width=width, windows=windows)
-    shares = shares[~shares["zero_total"]].assign(rank_tiv=_snapped(shares.loc[~shares["zero_total"], "tiv"]))
-    keys = ["release", "recipient", "first_year", "last_year"]
-    ordered = shares.sort_values([*keys, "rank_tiv", "supplier"], ascending=[True] * 4 + [False, True], kind="stable")
-    position = ordered.groupby(keys, sort=False).cumcount()
-    first = ordered[position == 0].set_index(keys)
-    second = ordered[position == 1].set_index(keys)
-    out = first[["period", "n_years", "total"]].copy()
-    out["leader"] = first["supplier"]
-    out["leader_tiv"] = first["tiv"]
-    out["leader_share"] = first["share"]
-    out["runner_up"] = second["supplier"].reindex(out.index)
-    out["runner_up_tiv"] = second["tiv"].reindex(out.index).fillna(0.0)
-    out["tied"] = (second["rank_tiv"].reindex(out.index) == first["rank_tiv"]).fillna(False).astype(bool)
-    out = out.reset_index()
-    return out[LEADER_COLUMNS].sort_values(keys, kind="stable").reset_index(drop=True)
+    sums = _sums(panel, kind, width, windows)
+    keep = (sums.complete & (sums.total > 0))[sums.pair_group]
+    group, supplier, tiv = sums.pair_group[keep], sums.pair_supplier[keep], sums.pair_tiv[keep]
+    rank = _snapped(tiv)
+    order = np.lexsort((supplier, -rank, group))  # by group, then largest volume, then name (codes are sorted)
+    group, supplier, tiv, rank = group[order], supplier[order], tiv[order], rank[order]
+    starts = np.nonzero(np.r_[True, group[1:] != group[:-1]])[0]
+    has_second = np.r_[starts[1:], len(group)] - starts > 1
+    second = np.where(has_second, starts + 1, starts)
+    groups = group[starts]
+    frame = _group_frame(panel, sums, groups)
+    frame.pop("year")
+    total = sums.total[groups]
+    runner = pd.Categorical.from_codes(
+        np.where(has_second, supplier[second], -1), categories=pd.Index(list(panel.supplier_names), dtype=object)
+    )
+    out = pd.DataFrame(
+        {
+            **frame,
+            "total": total,
+            "leader": _decode(supplier[starts], panel.supplier_names),
+            "leader_tiv": tiv[starts],
+            "leader_share": tiv[starts] / total,
+            "runner_up": runner,
+            "runner_up_tiv": np.where(has_second, tiv[second], 0.0),
+            "tied": has_second & (rank[second] == rank[starts]),
+        }
+    )
+    return out[LEADER_COLUMNS]
 
 
 def lead_changes(leaders_frame: pd.DataFrame) -> pd.DataFrame:
     """The periods in which a recipient's leading supplier changed from the previous period's.
 
-    ``leaders_frame`` is :func:`leaders`'s output. A change is counted between consecutive periods with a
-    leader (a period with no imports in between is skipped over). ``year`` is the first year of the period
-    with the new leader. Columns ``release, recipient, period, year, previous_period, previous, leader,
-    tied``.
+    ``leaders_frame`` is :func:`leaders`'s output (ordered by release, recipient and period). A change is
+    counted between consecutive periods with a leader (a period with no imports in between is skipped over).
+    ``year`` is the first year of the period with the new leader. Columns ``release, recipient, period, year,
+    previous_period, previous, leader, tied``.
     """
-    frame = leaders_frame.sort_values(["release", "recipient", "first_year", "last_year"], kind="stable")
-    previous = frame.groupby(["release", "recipient"], sort=False)[["leader", "period"]].shift(1)
-    changed = previous["leader"].notna() & (previous["leader"] != frame["leader"])
-    out = frame[changed].assign(
-        previous=previous.loc[changed, "leader"],
-        previous_period=previous.loc[changed, "period"],
-        year=frame.loc[changed, "first_year"],
-    )
+    frame = leaders_frame.reset_index(drop=True)
+    release = frame["release"].astype(object).to_numpy()
+    recipient = frame["recipient"].astype(object).to_numpy()
+    leader = frame["leader"].astype(object).to_numpy()
+    same = np.r_[False, (release[1:] == release[:-1]) & (recipient[1:] == recipient[:-1])]
+    changed = same & np.r_[False, leader[1:] != leader[:-1]]
+    before = np.nonzero(changed)[0] - 1
+    out = frame.loc[changed, ["release", "recipient", "period", "first_year", "leader", "tied"]].copy()
+    out["previous_period"] = frame["period"].to_numpy()[before]
+    out["previous"] = leader[before]
+    out = out.rename(columns={"first_year": "year"})
     return out[["release", "recipient", "period", "year", "previous_period", "previous", "leader", "tied"]].reset_index(
         drop=True
     )
@@ -587,20 +736,11 @@ def lead_changes(leaders_frame: pd.DataFrame) -> pd.DataFrame:
 
 def moves(changes: pd.DataFrame, *, source: str = "Russia", target: str = "China") -> pd.DataFrame:
     """The recipients whose lead passed from ``source`` to ``target``, and when (from :func:`lead_changes`)."""
-    return changes[(changes["previous"] == source) & (changes["leader"] == target)].reset_index(drop=True)
+    mask = (changes["previous"].astype(object) == source) & (changes["leader"].astype(object) == target)
+    return changes[mask].reset_index(drop=True)
 
 
 # --- change between two windows ----------------------------------------------------------------
-
-
-def _two_windows(frame: pd.DataFrame, before: tuple[int, int], index: list[str], value: str) -> pd.DataFrame:
-    """``value`` summed per ``index`` in each of two windows (rows of :func:`period_sums`), as columns ``before``
-    and ``after``, 0 where a window has no row."""
-    labelled = frame.assign(window=np.where(frame["first_year"] == before[0], "before", "after"))
-    wide = labelled.pivot_table(index=index, columns="window", values=value, aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=["before", "after"], fill_value=0.0)
-    wide.columns.name = None
-    return wide
 
 
 def window_change(
@@ -618,62 +758,79 @@ def window_change(
     (positive when deliveries fell; NaN from nothing), ``covered`` (the release holds the pair in both
     windows), and where the release holds every supplier of the recipient in both windows (``complete``):
     ``total_before``, ``total_after`` (the recipient's imports, per year), ``share_before``, ``share_after``
-    (fractions) and ``share_change_pp`` (percentage points).
+    (fractions) and ``share_change_pp`` (percentage points). Rows are ordered by release, recipient, supplier.
     """
     if before[1] >= after[0]:
         raise UsageError(f"window {before[0]}-{before[1]} must end before {after[0]}-{after[1]} begins")
-    volumes, totals = period_sums(panel, windows=[before, after])
+    panel = panel.only([r for r in panel.releases if covers(panel, r, before, after)])
+    sums = _sums(panel, "windows", BLOCK_YEARS, [before, after])
+    n_suppliers = max(len(panel.supplier_names), 1)
+    n_recipients = max(len(panel.recipient_names), 1)
+    is_after = sums.last[sums.pair_group] == after[1]
+    pair = (sums.release[sums.pair_group] * n_recipients + sums.recipient[sums.pair_group]) * n_suppliers
+    pair = pair + sums.pair_supplier
     if suppliers is not None:
-        volumes = volumes[volumes["supplier"].isin(list(suppliers))]
-    keys = ["release", "recipient", "supplier"]
-    wide = _two_windows(volumes, before, keys, "tiv").reset_index()
-    wide = wide.rename(columns={"before": "tiv_before", "after": "tiv_after"})
-    years_before, years_after = before[1] - before[0] + 1, after[1] - after[0] + 1
-    wide["mean_before"] = wide["tiv_before"] / years_before
-    wide["mean_after"] = wide["tiv_after"] / years_after
-    with np.errstate(divide="ignore", invalid="ignore"):
-        drop = 100 * (1 - wide["mean_after"] / wide["mean_before"])
-    wide["drop_pct"] = drop.where(wide["mean_before"] > 0)
-    covered = np.ones(len(wide), dtype=bool)
-    complete = np.ones(len(wide), dtype=bool)
-    for release, index in wide.groupby("release", sort=False).groups.items():
-        part = wide.loc[index]
-        position = wide.index.get_indexer(index)
+        code_of = {name: i for i, name in enumerate(panel.supplier_names)}
+        wanted = [code_of[s] for s in suppliers if s in code_of]
+        keep = np.isin(sums.pair_supplier, wanted)
+        pair, is_after = pair[keep], is_after[keep]
+        values = sums.pair_tiv[keep]
+    else:
+        values = sums.pair_tiv
+    unique, inverse = np.unique(pair, return_inverse=True)
+    tiv_before = np.bincount(inverse, weights=np.where(is_after, 0.0, values), minlength=len(unique))
+    tiv_after = np.bincount(inverse, weights=np.where(is_after, values, 0.0), minlength=len(unique))
+    release = unique // (n_suppliers * n_recipients)
+    recipient = (unique // n_suppliers) % n_recipients
+    supplier = unique % n_suppliers
+    n_before, n_after = before[1] - before[0] + 1, after[1] - after[0] + 1
+    # the recipient's totals per window, where the release holds every supplier of it in both
+    group_after = sums.last == after[1]
+    recipient_key = sums.release * n_recipients + sums.recipient
+    totals = pd.DataFrame({"key": recipient_key, "after": group_after, "total": sums.total})
+    totals = totals.pivot_table(index="key", columns="after", values="total", aggfunc="sum", fill_value=0.0)
+    totals = totals.reindex(columns=[False, True], fill_value=0.0)
+    key = release * n_recipients + recipient
+    total_before = totals[False].reindex(key).fillna(0.0).to_numpy() / n_before
+    total_after = totals[True].reindex(key).fillna(0.0).to_numpy() / n_after
+    covered = np.ones(len(unique), dtype=bool)
+    complete = np.ones(len(unique), dtype=bool)
+    names = panel.recipient_names[recipient] if len(unique) else np.zeros(0, dtype=object)
+    supplier_names = panel.supplier_names[supplier] if len(unique) else np.zeros(0, dtype=object)
+    for code, label in enumerate(panel.releases):
+        mine = release == code
+        n = int(mine.sum())
         for first, last in (before, after):
-            n = len(part)
-            covered[position] &= pair_mask(
-                panel.coverage, str(release), part["supplier"], part["recipient"], [first] * n, [last] * n
+            covered[mine] &= pair_mask(
+                panel.coverage, label, supplier_names[mine], names[mine], [first] * n, [last] * n
             )
-            complete[position] &= complete_mask(
-                panel.coverage, str(release), part["recipient"], [first] * n, [last] * n
-            )
-    wide["covered"] = covered
-    wide["complete"] = complete
-    per_window = _two_windows(totals, before, ["release", "recipient"], "total")
-    wide = wide.merge(
-        pd.DataFrame(
-            {
-                "total_before": per_window["before"] / years_before,
-                "total_after": per_window["after"] / years_after,
-            }
-        ).reset_index(),
-        on=["release", "recipient"],
-        how="left",
-    )
-    for column in ("total_before", "total_after"):
-        wide[column] = wide[column].fillna(0.0).where(wide["complete"])
+            complete[mine] &= _complete_codes(panel, label, recipient[mine], np.full(n, first), np.full(n, last))
+    mean_before, mean_after = tiv_before / n_before, tiv_after / n_after
     with np.errstate(divide="ignore", invalid="ignore"):
-        wide["share_before"] = (wide["mean_before"] / wide["total_before"]).where(wide["total_before"] > 0)
-        wide["share_after"] = (wide["mean_after"] / wide["total_after"]).where(wide["total_after"] > 0)
-    wide["share_change_pp"] = 100 * (wide["share_after"] - wide["share_before"])
-    wide = wide[wide["release"].map(lambda r: covers(panel, r, before, after))]
-    return wide.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def covers(panel: Panel, release: str, before: tuple[int, int], after: tuple[int, int]) -> bool:
-    """True if ``release`` covers every year of both windows."""
-    first, last = panel.years(release)
-    return first <= before[0] and after[1] <= last
+        drop = np.where(mean_before > 0, 100 * (1 - mean_after / mean_before), np.nan)
+        total_before = np.where(complete, total_before, np.nan)
+        total_after = np.where(complete, total_after, np.nan)
+        share_before = np.where(total_before > 0, mean_before / total_before, np.nan)
+        share_after = np.where(total_after > 0, mean_after / total_after, np.nan)
+    return pd.DataFrame(
+        {
+            "release": _decode(release, panel.releases),
+            "recipient": _decode(recipient, panel.recipient_names),
+            "supplier": _decode(supplier, panel.supplier_names),
+            "tiv_before": tiv_before,
+            "tiv_after": tiv_after,
+            "mean_before": mean_before,
+            "mean_after": mean_after,
+            "drop_pct": drop,
+            "covered": covered,
+            "complete": complete,
+            "total_before": total_before,
+            "total_after": total_after,
+            "share_before": share_before,
+            "share_after": share_after,
+            "share_change_pp": 100 * (share_after - share_before),
+        }
+    )
 
 
 def major_suppliers(
@@ -687,12 +844,21 @@ def major_suppliers(
 ) -> list[str]:
     """The ``n`` largest suppliers (states) by volume to the panel's recipients in ``start..end``, plus ``always``
     (the paper's two), largest first."""
-    rows = panel.deliveries
-    rows = rows[(rows["release"] == release) & rows["year"].between(start, end)]
-    volume = rows.groupby("supplier")["tiv"].sum()
-    volume = volume[[actor_kind(s) == "state" for s in volume.index]]
-    largest = list(volume.sort_values(ascending=False, kind="stable").head(n).index)
-    held = set(volume.index)
+    rows = panel.rows(release)
+    inside = (panel.year[rows] >= start) & (panel.year[rows] <= end)
+    volume = np.bincount(
+        panel.supplier_code[rows][inside], weights=panel.tiv[rows][inside], minlength=len(panel.supplier_names)
+    )
+    held = {panel.supplier_names[i] for i in np.unique(panel.supplier_code[rows][inside])}
+    order = sorted(
+        (
+            i
+            for i in range(len(volume))
+            if actor_kind(panel.supplier_names[i]) == "state" and panel.supplier_names[i] in held
+        ),
+        key=lambda i: -volume[i],
+    )
+    largest = [str(panel.supplier_names[i]) for i in order[:n]]
     return largest + [s for s in always if s not in largest and s in held]
 
 
@@ -793,9 +959,9 @@ def supplier_fall_baseline(
     change = window_change(panel.only([release]), before, after, suppliers=[supplier])
     change = change[change["covered"]]
     sizeable = change[_snapped(change["mean_before"]) >= min_volume]
-    rows = panel.deliveries
-    rows = rows[(rows["release"] == release) & (rows["supplier"] == supplier) & rows["year"].between(*before)]
-    years = rows[rows["tiv"] > 0].groupby("recipient")["year"].nunique()
+    rows = panel.only([release]).deliveries
+    rows = rows[(rows["supplier"] == supplier) & rows["year"].between(*before) & (rows["tiv"] > 0)]
+    years = rows.groupby(rows["recipient"].astype(object))["year"].nunique()
     clients = pd.DataFrame(
         {
             "recipient": sizeable["recipient"].to_numpy(),
@@ -859,6 +1025,17 @@ def russia_fall_baseline(
         min_volume=min_volume,
         focus=focus,
     )
+
+
+def _two_windows(frame: pd.DataFrame, before: tuple[int, int], index: list[str], value: str) -> pd.DataFrame:
+    """``value`` summed per ``index`` in each of two windows (rows of :func:`period_sums`), as columns ``before``
+    and ``after``, 0 where a window has no row."""
+    labelled = frame.assign(window=np.where(frame["first_year"] == before[0], "before", "after"))
+    labelled = labelled.astype({column: object for column in index})
+    wide = labelled.pivot_table(index=index, columns="window", values=value, aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(columns=["before", "after"], fill_value=0.0)
+    wide.columns.name = None
+    return wide
 
 
 def share_shift_baseline(
