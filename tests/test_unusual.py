@@ -87,3 +87,5 @@ def test_the_placement_figure_shows_every_client_the_focus_and_clipped_rises():
     assert labels == ["C", "Iran", "A"]  # largest fall at the top
     assert next(t for t in figure.axes[0].get_yticklabels() if t.get_text() == "Iran").get_fontweight() == "bold"
     assert math.isclose(figure.get_size_inches()[0], 7.0)  # the book's width: readable at phone width
+    assert figure.alt_text.startswith("Above, bars of the percent fall in Russia's deliveries to each of its 3")
+    assert "Iran's fall of 85 percent ranked 2" in figure.alt_text and figure.alt_text.endswith("of 3.")

@@ -18,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 
 from sinoiran.analysis.panel import Baseline
 from sinoiran.analysis.series import annual_deliveries
+from sinoiran.base.precision import round_snapped
 from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
@@ -382,7 +383,8 @@ def placement(
     others pale; clients under a UN arms embargo are hatched. A rise larger than ``-clip`` percent is cut at
     the axis and its value written beside it. Below, one dot per sizeable importer (in ``rise.supplier``'s
     colour): the change in that supplier's share of its imports, in percentage points, with the focus named.
-    Readable at phone width: 7 inches wide, no text under 9 pt.
+    Readable at phone width: 7 inches wide, no text under 9 pt. ``figure.alt_text`` describes it in one
+    sentence.
     """
     import numpy as np
     from matplotlib.patches import Patch
@@ -452,4 +454,11 @@ def placement(
     )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     _credit(fig)
+    fig.alt_text = (  # type: ignore[attr-defined]  # one sentence saying what it shows, for the alt text
+        f"Above, bars of the percent fall in {fall.supplier}'s deliveries to each of its {len(fall.clients)} sizeable "
+        f"clients from {before[0]}-{before[1]} to {after[0]}-{after[1]}, {focus}'s fall of "
+        f"{round_snapped(fall.focus_value, 0):.0f} percent ranked {fall.focus_rank}; below, one dot per sizeable "
+        f"importer for the change in {rise.supplier}'s share of its imports, {rise.focus}'s rise of "
+        f"{round_snapped(rise.focus_value, 0):.0f} points ranked {rise.focus_rank} of {len(rise.clients)}."
+    )
     return fig
