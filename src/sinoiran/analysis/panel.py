@@ -65,6 +65,7 @@ SIZEABLE_TIV_PER_YEAR = 10.0
 MAJOR_SUPPLIERS = 5
 PAPER_SUPPLIERS: tuple[str, ...] = ("Russia", "China")
 
+#: The kinds of period the functions take (``kind=``), and ``windows`` for named windows.
 PERIOD_KINDS = ("year", "block", "rolling", "windows")
 LEADER_COLUMNS = [
     "release",
