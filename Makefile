@@ -24,7 +24,8 @@ help:
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
 	@echo "make check-data  verify data/ checksums and schemas"
 	@echo "make sensitivity rerun the trends chapter over the parameter grid (results/sensitivity.csv)"
-	@echo "make bench       time cold/serial/no-change/data-change builds and the tests; print medians and ratios"
+	@echo "make bench       time cold/serial/no-change/data-change builds, the tests and the panel; medians and ratios"
+	@echo "                 (BENCH_ARGS=\"--only panel\": the panel alone, about a minute)"
 	@echo "make lock        recompile requirements.txt from requirements.in (needs the network)"
 	@echo "make clean       remove build products (keeps .venv)"
 

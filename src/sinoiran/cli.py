@@ -6,6 +6,8 @@
     python -m sinoiran data add FILE [--vintage LABEL] [--recipients A,B] [--suppliers A,B]
     python -m sinoiran data check [--data DIR]
     python -m sinoiran claims [--vintage LABEL|all] [--format csv|table|json]
+    python -m sinoiran panel --output OUT.csv [--release LABEL[,LABEL]|all] [--table changes|shares|blocks|...]
+                             [--suppliers A,B] [--recipients A,B] [--windows 2005-2007:2008-2011]
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
     python -m sinoiran outputs [--jobs N]      (make outputs)
     python -m sinoiran book [--jobs N]         (make book)
@@ -175,6 +177,118 @@ def _claims(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What ``python -m sinoiran panel --table`` writes, and the panel function that makes it.
+PANEL_TABLES = {
+    "changes": "each supplier's deliveries to each recipient in the two windows, the fall and the share change",
+    "shares": "yearly shares of each recipient's imports, where the release holds every supplier",
+    "blocks": "shares over SIPRI's five-year blocks",
+    "concentration": "the HHI of each recipient's suppliers per five-year block",
+    "leaders": "the leading supplier of each recipient per five-year block, with the runner-up",
+    "lead-changes": "the blocks in which a recipient's leading supplier changed",
+}
+
+
+def _write_table(frame, path: Path) -> None:
+    """Write a CSV, or Parquet when the name ends in .parquet and pyarrow is installed (it is not in the lock)."""
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise UsageError(
+                f"--output {path.name}: Parquet needs pyarrow, which this project's lock (requirements.txt) does not "
+                "install; write CSV instead (--output panel.csv)"
+            )
+        try:
+            frame.to_parquet(path, index=False)
+        except OSError as error:
+            raise InputError(path, f"cannot write: {error.strerror or error}") from None
+        return
+    if path.suffix.lower() != ".csv":
+        raise UsageError(f"--output {path.name}: give a .csv (or .parquet) file name")
+    _write(frame, path)
+
+
+def _panel(args: argparse.Namespace) -> int:
+    from sinoiran.analysis import panel
+    from sinoiran.base.names import resolve_all
+    from sinoiran.data import tables
+    from sinoiran.data.vintages import current_coverage
+
+    output = _output_path(args.output)
+    assert output is not None  # --output is required by the parser
+    if output.suffix.lower() not in (".csv", ".parquet", ".pq"):
+        raise UsageError(f"--output {output.name}: give a .csv (or .parquet) file name")
+    windows = panel.parse_windows(args.windows)
+    before, after = windows[0], windows[-1]
+    coverage = current_coverage()
+    tiv = tables.tiv_deliveries()
+    wanted = None if args.release in (None, "all") else _names(args.release)
+    if wanted:
+        unknown = [r for r in wanted if r not in coverage.releases]
+        if unknown:
+            raise UsageError(
+                f"--release: unknown release {unknown[0]!r}; releases held: {', '.join(coverage.releases)}"
+            )
+    kinds = ("state", "non-state actor", "international organisation", "unknown") if args.all_recipients else ("state",)
+    data = panel.build_panel(tiv, coverage, releases=wanted, merge_predecessors=args.merge_predecessors, kinds=kinds)
+    releases = list(data.releases)
+    if args.table == "changes":
+        covering = [r for r in releases if panel.covers(data, r, before, after)]
+        if not covering:
+            spans = ", ".join(f"{r} {'-'.join(map(str, data.years(r)))}" for r in releases)
+            raise UsageError(f"--windows {args.windows}: no release chosen covers {before[0]}-{after[1]} ({spans})")
+        skipped = [r for r in releases if r not in covering]
+        data, releases = data.only(covering), covering
+    else:
+        skipped = []
+    where = f"in release{'s' if len(releases) > 1 else ''} {', '.join(releases)}"
+    suppliers = (
+        resolve_all(_names(args.suppliers) or [], data.supplier_names, what="supplier", where=where)
+        if args.suppliers
+        else None
+    )
+    recipients = (
+        resolve_all(_names(args.recipients) or [], data.recipient_names, what="recipient", where=where)
+        if args.recipients
+        else None
+    )
+    if args.table == "changes":
+        if suppliers is None:  # each release's own major suppliers
+            majors = {r: panel.major_suppliers(data, r, before[0], after[1]) for r in releases}
+            frame = panel.window_change(data, before, after, suppliers=sorted({s for m in majors.values() for s in m}))
+            frame = frame[[s in majors[r] for r, s in zip(frame["release"], frame["supplier"], strict=True)]]
+            notes_suppliers = "; ".join(f"{r}: {', '.join(m)}" for r, m in majors.items())
+        else:
+            frame = panel.window_change(data, before, after, suppliers=suppliers)
+            notes_suppliers = ", ".join(suppliers)
+    elif args.table == "shares":
+        frame = panel.panel_shares(data, kind="year", suppliers=suppliers)
+    elif args.table == "blocks":
+        frame = panel.panel_shares(data, kind="block", suppliers=suppliers)
+    elif args.table == "concentration":
+        frame = panel.concentration(data, kind="block")
+    elif args.table == "leaders":
+        frame = panel.leaders(data, kind="block")
+    else:
+        frame = panel.lead_changes(panel.leaders(data, kind="block"))
+    if recipients is not None:
+        frame = frame[frame["recipient"].isin(recipients)]
+    if suppliers is not None and "supplier" in frame and args.table != "changes":
+        frame = frame[frame["supplier"].isin(suppliers)]
+    _write_table(frame.reset_index(drop=True), output)
+    notes = [f"releases {', '.join(releases)}"]
+    if args.table == "changes":
+        notes.append(f"windows {before[0]}-{before[1]} and {after[0]}-{after[1]}")
+        notes.append(f"suppliers {notes_suppliers}")
+    if skipped:
+        notes.append(f"skipped (years not covered): {', '.join(skipped)}")
+    apart = data.kept_apart
+    if len(apart):
+        notes.append(f"{apart['recipient'].nunique()} non-state, organisation or unknown recipients kept apart")
+    print(f"panel [{args.table}]: {'; '.join(notes)}; {len(frame)} rows -> {output}", file=sys.stderr)
+    return 0
+
+
 def _sensitivity(args: argparse.Namespace) -> int:
     from sinoiran.book import sensitivity
     from sinoiran.data import tables
@@ -310,6 +424,39 @@ def parser() -> argparse.ArgumentParser:
     )
     ledger.add_argument("--format", choices=["csv", "table", "json"], default="table")
     ledger.set_defaults(func=_claims)
+    every = commands.add_parser(
+        "panel",
+        help="every recipient at once: shares, blocks, HHI, leaders and changes between two windows (CSV)",
+        description="python -m sinoiran panel --output OUT.csv: the panel of every recipient of every release held "
+        "(or of an all-pairs export added with `data add`). Tables: "
+        + "; ".join(f"{k}: {v}" for k, v in PANEL_TABLES.items())
+        + ". Shares only where a release holds every supplier of the recipient; non-state recipients are kept apart.",
+    )
+    every.add_argument("--output", required=True, help="file to write: .csv (.parquet needs pyarrow, not in the lock)")
+    every.add_argument(
+        "--table", choices=list(PANEL_TABLES), default="changes", help="what to write (default: changes)"
+    )
+    every.add_argument(
+        "--release", "--vintage", dest="release", default="all", help="release label(s), comma-separated, or 'all'"
+    )
+    every.add_argument(
+        "--suppliers",
+        help="suppliers (comma-separated; 'USA', 'PRC', 'Russian Federation' work); default for changes: the five "
+        "largest over the windows, plus Russia and China",
+    )
+    every.add_argument("--recipients", help="keep only these recipients' rows (comma-separated)")
+    every.add_argument(
+        "--windows",
+        default="2005-2007:2008-2011",
+        help="the two windows compared, FIRST-LAST:FIRST-LAST (default: the paper's)",
+    )
+    every.add_argument(
+        "--merge-predecessors", action="store_true", help="count the Soviet Union as Russia and West Germany as Germany"
+    )
+    every.add_argument(
+        "--all-recipients", action="store_true", help="keep non-state, organisation and unknown recipients in the panel"
+    )
+    every.set_defaults(func=_panel)
     grid = commands.add_parser("sensitivity", help="rerun the trends chapter over vintages x break years x windows")
     grid.add_argument("--jobs", type=int, default=None, help="parallel runs (default: number of cores)")
     grid.add_argument("--output", default="results/sensitivity.csv", help="results table to write")

@@ -14,6 +14,7 @@ it as the image's ``alt``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,7 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from sinoiran.analysis.panel import Baseline
 from sinoiran.analysis.series import annual_deliveries
 from sinoiran.base.names import in_prose, possessive
 from sinoiran.base.precision import round_snapped
@@ -482,5 +484,101 @@ def shares_with_trends(
         f"{title}: the yearly shares in percent of {_join([in_prose(s) for s in fitted])} ({int(years.min())}-"
         f"{int(years.max())}) as points, with linear trends, their 95% bands and segmented fits around a break at "
         f"{break_year}; {'; '.join(trends)}.",
+    )
+    return fig
+
+
+@_styled
+def placement(
+    fall: Baseline,
+    rise: Baseline,
+    *,
+    embargoed: Sequence[str] = (),
+    clip: float = -200.0,
+) -> plt.Figure:
+    """Where one recipient falls among the others, on the chapter's two measures.
+
+    Above, one bar per sizeable client of ``fall.supplier`` (in that supplier's colour): the percent fall of its
+    deliveries between the windows, largest fall at the top; the focus is drawn solid and named in bold, the
+    others pale; clients under a UN arms embargo are hatched. A rise larger than ``-clip`` percent is cut at
+    the axis and its value written beside it. Below, one dot per sizeable importer (in ``rise.supplier``'s
+    colour): the change in that supplier's share of its imports, in percentage points, with the focus named.
+    Readable at phone width: 7 inches wide, no text under 9 pt. ``figure.alt_text`` describes it in one
+    sentence.
+    """
+    import numpy as np
+    from matplotlib.patches import Patch
+
+    focus = fall.focus
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=(7, 0.27 * len(fall.clients) + 4.2), height_ratios=[max(len(fall.clients), 4) / 4, 1.6]
+    )
+    clients = fall.clients.iloc[::-1].reset_index(drop=True)
+    colour = supplier_colour(fall.supplier)
+    for i, row in clients.iterrows():
+        value = float(row["value"])
+        mine = row["recipient"] == focus
+        top.barh(
+            i,
+            max(value, clip),
+            color=colour,
+            alpha=1.0 if mine else 0.4,
+            hatch="///" if row["recipient"] in embargoed else None,
+            edgecolor="black" if mine else colour,
+            linewidth=1.2 if mine else 0.5,
+        )
+        if value < clip:
+            top.text(clip, i, f" {value:,.0f}", va="center", ha="left", fontsize=9, color="0.15")
+    top.set_yticks(range(len(clients)), labels=clients["recipient"])
+    for label in top.get_yticklabels():
+        if label.get_text() == focus:
+            label.set_fontweight("bold")
+    top.axvline(0, color="0.3", linewidth=0.8)
+    top.set_xlim(clip, 105)
+    top.set_ylim(-0.6, len(clients) - 0.4)
+    before, after = fall.before, fall.after
+    top.set_xlabel(f"Fall, {before[0]}-{before[1]} to {after[0]}-{after[1]} (percent; below 0: a rise)")
+    top.set_title(f"{fall.supplier}'s deliveries to its sizeable clients, release {fall.release}")
+    keys = [
+        Patch(facecolor=colour, edgecolor="black", label=focus),
+        Patch(facecolor=colour, alpha=0.4, label="other clients"),
+        Patch(facecolor="white", edgecolor="0.3", hatch="///", label=f"UN arms embargo, {after[0]}-{after[1]}"),
+    ]
+    top.legend(handles=keys, loc="lower right", fontsize=9, frameon=True, framealpha=0.9)
+    values = rise.clients["value"].to_numpy(dtype=float)
+    ranks = rise.clients["rank"].to_numpy()
+    offsets = np.where(ranks % 2 == 0, 0.18, -0.18)  # two rows of dots, so that neighbours do not hide each other
+    mine = rise.clients["recipient"].to_numpy() == rise.focus
+    rise_colour = supplier_colour(rise.supplier)
+    bottom.scatter(values[~mine], offsets[~mine], s=28, color=rise_colour, alpha=0.45, label="other importers")
+    bottom.scatter(values[mine], offsets[mine], s=70, color=rise_colour, edgecolor="black", label=rise.focus)
+    for value, offset in zip(values[mine], offsets[mine], strict=True):
+        bottom.annotate(
+            rise.focus,
+            (value, offset),
+            xytext=(0, 12),
+            textcoords="offset points",
+            ha="center",
+            fontsize=10,
+            fontweight="bold",
+        )
+    bottom.axvline(0, color="0.3", linewidth=0.8)
+    bottom.set_ylim(-0.8, 0.8)
+    bottom.set_yticks([])
+    bottom.set_xlabel(
+        f"Change in {rise.supplier}'s share, {rise.before[0]}-{rise.before[1]} to {rise.after[0]}-{rise.after[1]} "
+        "(percentage points)"
+    )
+    bottom.set_title(
+        f"{rise.supplier}'s share of each sizeable importer's imports, release {rise.release}", fontsize=11
+    )
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    _credit(fig)
+    fig.alt_text = (  # type: ignore[attr-defined]  # one sentence saying what it shows, for the alt text
+        f"Above, bars of the percent fall in {fall.supplier}'s deliveries to each of its {len(fall.clients)} sizeable "
+        f"clients from {before[0]}-{before[1]} to {after[0]}-{after[1]}, {focus}'s fall of "
+        f"{round_snapped(fall.focus_value, 0):.0f} percent ranked {fall.focus_rank}; below, one dot per sizeable "
+        f"importer for the change in {rise.supplier}'s share of its imports, {rise.focus}'s rise of "
+        f"{round_snapped(rise.focus_value, 0):.0f} points ranked {rise.focus_rank} of {len(rise.clients)}."
     )
     return fig

@@ -167,7 +167,8 @@ def add_export(
     current = _current_tables(out_dir)
     old = Contribution({t: current[t] for t in FRAME_TABLES.values()})
     tables, complete_new, holdings_new = assemble([old, new])
-    tables["events"], tables["paper_claims"] = current["events"], current["paper_claims"]
+    for compiled in ("events", "un_embargoes", "paper_claims"):  # the project's own tables: kept as they are
+        tables[compiled] = current[compiled]
 
     package = json.loads((out_dir / "datapackage.json").read_text(encoding="utf-8"))
     sources = {r["name"]: [s for s in r["sources"] if "sha256" in s] for r in package["resources"]}

@@ -29,6 +29,7 @@ from sinoiran.base.errors import InputError
 from sinoiran.base.hashing import sha256
 from sinoiran.base.paths import data_dir
 from sinoiran.base.releases import Holding, release_year
+from sinoiran.data.embargoes import embargoes_table
 from sinoiran.data.events import events_table
 from sinoiran.data.paper import CATALOGUE_NAME, claims_table
 from sinoiran.data.schemas import TABLES, TableSpec, frictionless_schema, validate
@@ -50,11 +51,12 @@ FRAME_TABLES: dict[str, str] = {
 #: Which formats of raw export feed which table (from the registry: the frames each reader yields).
 TABLE_FORMATS: dict[str, tuple[str, ...]] = {
     table: tuple(f.name for f in formats.FORMATS.values() if frame in f.yields) for frame, table in FRAME_TABLES.items()
-} | {"events": (), "paper_claims": ()}
+} | {"events": (), "un_embargoes": (), "paper_claims": ()}
 
 #: Provenance of the tables the project compiles itself rather than derives from raw exports.
 COMPILED = {
     "events": "Compiled by the project from the documents named in the 'source' column",
+    "un_embargoes": "Compiled by the project from the Security Council resolutions named in the 'source' column",
     "paper_claims": "Compiled by the project from the text of the paper being replicated (values as printed)",
 }
 
@@ -196,6 +198,7 @@ def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built
     parts = [contribution(raw, read_export(raw, sources_dir, manifest.parent)) for raw in sources]
     tables, complete, holdings = assemble(parts)
     tables["events"] = events_table()
+    tables["un_embargoes"] = embargoes_table()
     tables["paper_claims"] = claims_table()
     declared = read_manifest(manifest)
     return Built(tables, sources, _ordered_complete(complete, declared), text, coverage_json(holdings, declared))
@@ -237,7 +240,7 @@ def source_entry(raw: RawSource, path: Path) -> dict:
 
 
 def _licence(spec: TableSpec) -> list[dict]:
-    if spec.name in ("events", "paper_claims"):
+    if spec.name in ("events", "un_embargoes", "paper_claims"):
         return [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (compiled by the project)"}]
     if spec.name == "dots_china_iran":
         return [{"name": "IMF-terms", "title": "IMF terms of use for data; cite the IMF Direction of Trade Statistics"}]

@@ -315,6 +315,53 @@ EVENTS = TableSpec(
 )
 
 
+def _embargo_scopes() -> list[str]:
+    from sinoiran.data.embargoes import SCOPES
+
+    return list(SCOPES)
+
+
+UN_EMBARGOES = TableSpec(
+    name="un_embargoes",
+    path="un_embargoes.csv",
+    title="UN Security Council arms embargoes on the recipients the panel compares, compiled by the project",
+    key=["embargo_id"],
+    schema=pa.DataFrameSchema(
+        {
+            "embargo_id": pa.Column("str", pa.Check.str_matches(r"^[a-z-]+-\d+$"), unique=True),
+            "target": _country,
+            "resolution": pa.Column("int64", pa.Check.in_range(1, 9999)),
+            "adopted": pa.Column("str", pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")),
+            "scope": pa.Column("str", pa.Check(lambda s: s.isin(_embargo_scopes()), error="an unknown scope")),
+            "ended_by": pa.Column("Int64", pa.Check.in_range(1, 9999), nullable=True),
+            "ended": pa.Column("str", pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$"), nullable=True),
+            "description": pa.Column("str", pa.Check.str_length(min_value=10)),
+            "source": pa.Column("str", pa.Check.str_matches(r"^UN Security Council resolution \d+ ")),
+        },
+        checks=[
+            pa.Check(
+                lambda f: f["ended"].isna() | (f["ended"] >= f["adopted"]),
+                error="a measure that ends before it was adopted",
+            ),
+            pa.Check(lambda f: f["ended"].isna() == f["ended_by"].isna(), error="an end date without its resolution"),
+        ],
+        strict=True,
+        ordered=True,
+    ),
+    descriptions={
+        "embargo_id": "Short identifier: the target and the resolution that imposed the measure",
+        "target": "The state the measure targets, spelt as the project's tables spell recipients",
+        "resolution": "Number of the Security Council resolution that imposed the measure",
+        "adopted": "ISO date the resolution was adopted (the measure's start)",
+        "scope": "What the measure bans: all-arms, major-arms, region, non-government or exports-from",
+        "ended_by": "Resolution that ended or narrowed the measure (empty while in force)",
+        "ended": "ISO date the measure ceased, fixed by that resolution (empty while in force)",
+        "description": "What the measure bans, in the project's words",
+        "source": "The resolutions that fix the dates (number and adoption date)",
+    },
+)
+
+
 PAPER_CLAIMS = TableSpec(
     name="paper_claims",
     path="paper_claims.csv",
@@ -366,6 +413,7 @@ TABLES: dict[str, TableSpec] = {
         SIPRI_DELIVERIES,
         DOTS,
         EVENTS,
+        UN_EMBARGOES,
         PAPER_CLAIMS,
     ]
 }

@@ -201,6 +201,14 @@ def events(*, directory: Path | None = None) -> pd.DataFrame:
     return frame
 
 
+def un_embargoes(*, directory: Path | None = None) -> pd.DataFrame:
+    """The UN arms embargoes table, with ``adopted`` and ``ended`` as pandas Timestamps (``ended`` NaT while in force)."""
+    frame = load_table("un_embargoes", directory)
+    for column in ("adopted", "ended"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
 __all__ = [
     "check_data",
     "data_dir",
@@ -211,6 +219,7 @@ __all__ = [
     "complete_recipients",
     "register_deals",
     "tiv_deliveries",
+    "un_embargoes",
 ]
 
 
