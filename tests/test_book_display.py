@@ -144,7 +144,8 @@ def display_problems(tables) -> list[str]:
         for column in shown.columns:
             where = f"{shown.chapter}: {column.header!r}"
             cells = [c for c in column.cells if c and c != MISSING]
-            about_years = re.search(r"\b(year|years|from|to)\b", column.header, re.I) is not None
+            rate_free = re.sub(r"\b(a|per) year\b", " ", column.header, flags=re.I)  # "TIV millions a year" is a rate
+            about_years = re.search(r"\b(year|years|from|to)\b", rate_free, re.I) is not None
             if not (column.classes & AMOUNT_KINDS) or about_years:
                 years = [c for c in cells if YEAR_WITH_SEPARATOR.match(c)]
                 if years:

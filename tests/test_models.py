@@ -161,9 +161,17 @@ def test_block_length_sensitivity_keeps_the_point_and_moves_the_interval(tiv):
     assert ((table["share_crossing"] + table["share_ahead_from_start"] + table["share_never"]).round(9) == 1).all()
 
 
-def test_sipri_blocks_end_in_years_divisible_by_five():
-    assert trends.sipri_blocks(1992, 2015) == [(1992, 1995), (1996, 2000), (2001, 2005), (2006, 2010), (2011, 2015)]
-    assert trends.sipri_blocks(1996, 2007) == [(1996, 2000), (2001, 2005), (2006, 2007)]
+def test_sipri_blocks_end_in_the_last_year_with_data():
+    assert shares.sipri_blocks(1992, 2015) == [(1992, 1995), (1996, 2000), (2001, 2005), (2006, 2010), (2011, 2015)]
+    assert shares.sipri_blocks(1995, 2024) == [
+        (1995, 1999),
+        (2000, 2004),
+        (2005, 2009),
+        (2010, 2014),
+        (2015, 2019),
+        (2020, 2024),
+    ]
+    assert shares.sipri_blocks(2003, 2007) == [(2003, 2007)] and shares.sipri_blocks(2006, 2007) == [(2006, 2007)]
 
 
 def test_block_table_sums_before_dividing_and_shows_volumes(tiv):

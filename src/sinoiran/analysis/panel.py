@@ -50,6 +50,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from sinoiran.analysis.shares import sipri_blocks
 from sinoiran.base.errors import UsageError
 from sinoiran.base.names import PREDECESSORS, actor_kind
 from sinoiran.base.releases import Coverage
@@ -275,8 +276,9 @@ def _kept_apart(releases, names, kinds, release_code, recipient_code, values) ->
 def periods(first: int, last: int, kind: str = "block", *, width: int = BLOCK_YEARS) -> list[tuple[int, int]]:
     """The periods of ``kind`` within ``first..last`` (inclusive), as (first year, last year).
 
-    ``year``: every year. ``block``: SIPRI's ``width``-year blocks aligned on multiples of ``width``
-    (1995-1999, 2000-2004, ...), cut to ``first..last`` at either end. ``rolling``: one ``width``-year window
+    ``year``: every year. ``block``: SIPRI's ``width``-year blocks, the last ending in ``last``
+    (:func:`sinoiran.analysis.shares.sipri_blocks`: 2020-2024, 2015-2019, ... for data to 2024), the first cut
+    at ``first``. ``rolling``: one ``width``-year window
     ending in each year from ``first + width - 1``.
     """
     if first > last:
@@ -286,8 +288,7 @@ def periods(first: int, last: int, kind: str = "block", *, width: int = BLOCK_YE
     if kind == "year":
         return [(y, y) for y in range(first, last + 1)]
     if kind == "block":
-        starts = range(first - first % width, last + 1, width)
-        return [(max(s, first), min(s + width - 1, last)) for s in starts]
+        return sipri_blocks(first, last, width)
     if kind == "rolling":
         return [(y - width + 1, y) for y in range(first + width - 1, last + 1)]
     raise UsageError(f"unknown kind of period {kind!r}; choose one of year, block, rolling (or give windows)")

@@ -326,48 +326,6 @@ def tolerance_for(spread: pd.DataFrame, supplier: str, recipient: str) -> tuple[
     return float(top["spread"]), f"{top['supplier']} to {top['recipient']}"
 
 
-def client_changes(
-    tiv: pd.DataFrame,
-    *,
-    vintage: str,
-    supplier: str,
-    before: tuple[int, int],
-    after: tuple[int, int],
-    min_volume: float,
-) -> pd.DataFrame:
-    """How ``supplier``'s deliveries to each of its sizeable clients changed between two windows, in one release.
-
-    A client is sizeable when it received at least ``min_volume`` million TIV from ``supplier`` over
-    ``before``. Columns: ``recipient``, ``mean_before``, ``mean_after`` (millions of TIV per year) and
-    ``change`` (a fraction: -0.85 is a fall of 85%), sorted from the largest fall; the client-level
-    baseline a fall of one client is compared with. States only: SIPRI's non-state actors, organisations
-    and unknown recipients are left out.
-    """
-    from sinoiran.base.names import actor_kind
-
-    rows = tiv[(tiv["vintage"] == vintage) & (tiv["supplier"] == supplier)]
-    years = range(min(before[0], after[0]), max(before[1], after[1]) + 1)
-    wide = (
-        rows.pivot_table(index="recipient", columns="year", values="tiv", aggfunc="sum")
-        .reindex(columns=years)
-        .fillna(0.0)
-    )
-    span_before = list(range(before[0], before[1] + 1))
-    span_after = list(range(after[0], after[1] + 1))
-    out = pd.DataFrame(
-        {
-            "recipient": wide.index,
-            "volume_before": wide[span_before].sum(axis=1).to_numpy(),
-            "mean_before": wide[span_before].mean(axis=1).to_numpy(),
-            "mean_after": wide[span_after].mean(axis=1).to_numpy(),
-        }
-    )
-    states = out["recipient"].map(lambda r: actor_kind(r) == "state").astype(bool)
-    out = out[(out["volume_before"] >= min_volume) & states]
-    out["change"] = out["mean_after"] / out["mean_before"] - 1
-    return out.drop(columns=["volume_before"]).sort_values("change", kind="stable").reset_index(drop=True)
-
-
 def revision_by_recipient(
     tiv: pd.DataFrame,
     *,

@@ -10,9 +10,9 @@ is for display only.
 
 **Periods.** ``window=1`` gives yearly shares. Longer windows sum volumes and
 totals first and divide after, so a lumpy year does not dominate (SIPRI
-recommends multi-year aggregates): ``rolling=False`` cuts consecutive blocks
-from ``start`` (a final shorter block is kept), ``rolling=True`` gives one
-window ending in each year from ``start + window - 1``.
+recommends multi-year aggregates): ``rolling=False`` cuts SIPRI's blocks, the
+last ending in ``end`` and the first possibly shorter (:func:`sipri_blocks`),
+``rolling=True`` gives one window ending in each year from ``start + window - 1``.
 
 The Soviet Union is a separate supplier before 1992 in SIPRI's tables;
 ``merge_soviet=True`` counts it as Russia (the 2026 mirror has already merged
@@ -61,6 +61,22 @@ def supplier_group(name: str, *, merge_soviet: bool = True) -> str:
     if name in WESTERN:
         return "Western"
     return "Other"
+
+
+def sipri_blocks(first: int, last: int, width: int = 5) -> list[tuple[int, int]]:
+    """SIPRI's ``width``-year blocks within ``first..last``, as SIPRI's fact sheets draw them: the last block
+    ends in the last year with data and the others step back from it (2011-2015, 2006-2010, ... for data to
+    2015; 2020-2024, 2015-2019, ... for data to 2024); the first block may be shorter. In order of time."""
+    if first > last:
+        raise UsageError(f"first year {first} is after last year {last}")
+    if width < 1:
+        raise UsageError("a block is at least one year long")
+    blocks = []
+    end = last
+    while end >= first:
+        blocks.append((max(end - width + 1, first), end))
+        end -= width
+    return blocks[::-1]
 
 
 def denominator_text(vintage: str, recipient: str, start: int, end: int) -> str:
@@ -120,10 +136,11 @@ def supplier_shares(
         sums = volumes.rolling(window).sum().iloc[window - 1 :]
         lasts = sums.index.to_numpy()
         firsts = lasts - window + 1
-    else:  # consecutive blocks from start; the last one may be shorter
-        sums = volumes.groupby((years_index - start) // window).sum()
-        firsts = start + sums.index.to_numpy() * window
-        lasts = np.minimum(firsts + window - 1, end)
+    else:  # SIPRI's blocks: the last ends in ``end``, the first may be shorter (:func:`sipri_blocks`)
+        blocks = sipri_blocks(start, end, window)
+        firsts = np.array([b[0] for b in blocks])
+        lasts = np.array([b[1] for b in blocks])
+        sums = volumes.groupby(np.searchsorted(lasts, years_index)).sum()
     pieces = [
         pd.DataFrame(
             {

@@ -402,36 +402,25 @@ def observed_overtaking(result: TrendRun) -> dict[str, float]:
     return {"first_year": first, "ahead_for_good": for_good, "years_ahead": float(ahead.sum())}
 
 
-def sipri_blocks(start: int, end: int, width: int = 5) -> list[tuple[int, int]]:
-    """SIPRI's five-year blocks (1996-2000, 2001-2005, ...: each ends in a year divisible by ``width``) that
-    meet ``start``-``end``, clipped to it: the first and last may be shorter."""
-    first = start - ((start - 1) % width)
-    blocks = []
-    for block_start in range(first, end + 1, width):
-        blocks.append((max(block_start, start), min(block_start + width - 1, end)))
-    return blocks
-
-
 def block_table(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> pd.DataFrame:
-    """Volumes beside shares over SIPRI's ``width``-year blocks (:func:`sipri_blocks`) of the parameters'
-    years: one row per block and supplier (the named ones and ``Others``) with ``period``, ``years`` (how
-    many years the block has inside the window), ``complete`` (all ``width`` of them), ``tiv`` (the
-    supplier's deliveries, millions of TIV), ``total`` (the recipient's imports from the suppliers the
-    release holds, millions of TIV) and ``share`` (a fraction of ``total``; NaN when it is zero). Sums come
-    first and shares after, as :func:`sinoiran.analysis.shares.supplier_shares` does."""
-    frames = []
-    for first, last in sipri_blocks(params.start_year, params.end_year, width):
-        block = supplier_shares(
-            tiv,
-            vintage=params.vintage,
-            recipient=params.recipient,
-            suppliers=params.suppliers,
-            start=first,
-            end=last,
-            window=last - first + 1,
-            partial=True,
-            others=True,
-        )
-        frames.append(block.assign(years=last - first + 1, complete=last - first + 1 == width))
-    table = pd.concat(frames, ignore_index=True)
+    """Volumes beside shares over SIPRI's ``width``-year blocks (:func:`sinoiran.analysis.shares.sipri_blocks`,
+    the last ending in the parameters' end year): one row per block and supplier (the named ones and
+    ``Others``) with ``period``, ``years`` (how many years the block has inside the window), ``complete``
+    (all ``width`` of them), ``tiv`` (the supplier's deliveries, millions of TIV), ``total`` (the recipient's
+    imports from the suppliers the release holds, millions of TIV) and ``share`` (a fraction of ``total``;
+    NaN when it is zero). Sums come first and shares after, as
+    :func:`sinoiran.analysis.shares.supplier_shares` does."""
+    table = supplier_shares(
+        tiv,
+        vintage=params.vintage,
+        recipient=params.recipient,
+        suppliers=params.suppliers,
+        start=params.start_year,
+        end=params.end_year,
+        window=width,
+        partial=True,
+        others=True,
+    )
+    table["years"] = table["last_year"] - table["first_year"] + 1
+    table["complete"] = table["years"] == width
     return table[["period", "first_year", "last_year", "years", "complete", "supplier", "tiv", "total", "share"]]

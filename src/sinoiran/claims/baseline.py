@@ -8,43 +8,63 @@ fall most clients also had needs no Iran-specific cause.
 
 from __future__ import annotations
 
-from sinoiran.analysis.review import client_changes
+from sinoiran.analysis.panel import supplier_fall_baseline
 from sinoiran.analysis.series import yearly
+from sinoiran.base.errors import UsageError
 from sinoiran.base.names import possessive
 from sinoiran.base.precision import round_snapped, snap
 from sinoiran.claims.rules import Row, criterion_verdict
 from sinoiran.data.events import event_month
 from sinoiran.data.paper import Claim
+from sinoiran.data.vintages import current_coverage
+
+#: The fewest clients a baseline is read from: fewer, and one client moves the share by more than a tenth.
+MIN_CLIENTS = 10
 
 
 def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Context (imported lazily to avoid a cycle)
-    """One row per release that holds the supplier's deliveries to every recipient (see the module docstring)."""
+    """One row per release that holds the supplier's deliveries to every recipient (see the module docstring).
+
+    The baseline is :func:`sinoiran.analysis.panel.supplier_fall_baseline`, the same the comparative chapter
+    shows: every sizeable client of the supplier in the release, ranked by its fall."""
     from sinoiran.claims.checks import not_testable, row
 
     supplier, recipient = str(claim.param("supplier")), str(claim.param("recipient"))
     before, after = claim.years("before"), claim.years("after")
     binding = [str(e) for e in claim.param("binding")]
-    quantile, minimum = float(claim.param("unusual_quantile")), float(claim.param("min_volume"))
+    quantile, minimum = float(claim.param("unusual_quantile")), float(claim.param("min_volume_per_year"))
     first_binding = min(event_month(ctx.inputs.events, e) for e in binding)
     events = ctx.inputs.events.set_index("event_id")
+    coverage = current_coverage()
     rows = []
     for release in ctx.releases:
-        clients = client_changes(
-            ctx.inputs.tiv, vintage=release, supplier=supplier, before=before, after=after, min_volume=minimum
-        )
-        if recipient not in set(clients["recipient"]) or len(clients) < 10:
+        try:
+            baseline = supplier_fall_baseline(
+                ctx.inputs.tiv,
+                coverage,
+                release=release,
+                supplier=supplier,
+                before=before,
+                after=after,
+                min_volume=minimum,
+                focus=recipient,
+            )
+            held = baseline.n if baseline.focus_rank is not None else 0
+        except UsageError as error:
+            rows.append(not_testable(claim, release, str(error)))
+            continue
+        if held < MIN_CLIENTS:
             rows.append(
                 not_testable(
                     claim,
                     release,
                     f"vintage {release} does not hold {supplier}'s deliveries to enough of its clients for a baseline "
-                    f"({len(clients)} sizeable clients held)",
+                    f"({baseline.n} sizeable client{'' if baseline.n == 1 else 's'} held{'' if baseline.focus_rank is not None else ', ' + recipient + ' not among them'})",
                 )
             )
             continue
-        own = float(clients.loc[clients["recipient"] == recipient, "change"].iloc[0])
-        falls = int((clients["change"] <= own).sum())
-        as_large = falls / len(clients)
+        falls = baseline.at_least_as_extreme
+        as_large = falls / baseline.n
         unusual = as_large <= quantile
         series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1])
         level = float(series.loc[before[0] : before[1]].mean())
@@ -54,17 +74,17 @@ def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Conte
         verdict = criterion_verdict(timely and unusual, timely or unusual)
         measures = "; ".join(f"{e}: {events.loc[e, 'description']}" for e in binding)
         reason = (
-            f"{possessive(supplier)} deliveries to {recipient} fell by {snap(-own):.0%} between {before[0]}-{before[1]} and "
-            f"{after[0]}-{after[1]}; {falls} of its {len(clients)} sizeable clients, {recipient} included, saw a fall at "
-            f"least as large ({as_large:.0%}: "
+            f"{possessive(supplier)} deliveries to {recipient} fell by {snap(baseline.focus_value):.0f}% between "
+            f"{before[0]}-{before[1]} and {after[0]}-{after[1]}; {falls} of its {baseline.n} sizeable clients, "
+            f"{recipient} included, saw a fall at least as large ({as_large:.0%}: "
             + ("unusual)" if unusual else "not unusual)")
             + f"; it began in {fall_year}, "
             + ("after" if timely else "before")
             + f" the first measure binding {supplier} ({first_binding[1]:02d}/{first_binding[0]}). A comparison, not a proof of cause."
         )
         note = (
-            f"Sizeable clients: at least {minimum:g} million TIV from {supplier} in {before[0]}-{before[1]}. Largest falls: "
-            + ", ".join(f"{r.recipient} {snap(r.change):.0%}" for r in clients.head(5).itertuples())
+            f"Sizeable clients: {baseline.rule}. Largest falls: "
+            + ", ".join(f"{r.recipient} {snap(r.value):.0f}%" for r in baseline.clients.head(5).itertuples())
             + f". Measures binding {supplier}: {measures}."
         )
         rows.append(row(claim, release, round_snapped(as_large, 3), verdict, reason, note))
