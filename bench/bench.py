@@ -108,7 +108,7 @@ def config_with(project: Path, execute: str) -> Path:
 
 def build_report(project: Path) -> dict:
     """What the last ``python -m sinoiran book`` did (the runner's ``_build/book-build.json``)."""
-    from sinoiran.book.runner import BUILD_RECORD
+    from sinoiran.make.project import BUILD_RECORD
 
     path = project / BUILD_RECORD
     return json.loads(path.read_text()) if path.exists() else {}

@@ -85,8 +85,8 @@ def test_stored_outputs_reproduce_on_another_machine(tmp_path):
     import nbformat
     from outputs import differences
 
-    from sinoiran.book import warm
-    from sinoiran.book.runner import chapters
+    from sinoiran.make import warm
+    from sinoiran.make.project import chapters
 
     env = {**another_machine_env(tmp_path / "ipython"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     result = warm.run_many(chapters(ROOT), jobs=2, env=env)
@@ -107,7 +107,7 @@ def test_the_variant_fails_when_the_noise_is_large_enough_to_show(tmp_path):
     import nbformat
     from outputs import differences
 
-    from sinoiran.book import warm
+    from sinoiran.make import warm
 
     env = {
         **another_machine_env(tmp_path / "ipython", noise=1e-3),

@@ -273,11 +273,11 @@ def test_the_pdf_is_a_book(built_project):
     appendix after the exercises."""
     from pypdf import PdfReader
 
-    from sinoiran.book.pdf import contents_pages
+    from sinoiran.make.pdf import contents_pages
 
     reader = PdfReader(built_project / "_build" / "pdf" / "sinoiran-book.pdf")
     pages = [page.extract_text() for page in reader.pages]
-    from sinoiran.book.runner import source_commit
+    from sinoiran.make.project import source_commit
 
     assert re.search(r"Printed on \d{1,2} \w+ 20\d\d\.", pages[0])
     assert f"Built from commit {source_commit(built_project)}." in " ".join(pages[0].split())
@@ -723,7 +723,8 @@ def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
     from jupyter_cache import get_cache
     from outputs import differences
 
-    from sinoiran.book.runner import cache_path, chapters
+    from sinoiran.make.cache import cache_path
+    from sinoiran.make.project import chapters
 
     cache = get_cache(cache_path(built_project))
     for path in chapters(built_project):
@@ -758,7 +759,7 @@ def build(project: Path) -> dict:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert_quiet(result.stdout + result.stderr, "The book")
-    from sinoiran.book.runner import BUILD_RECORD
+    from sinoiran.make.project import BUILD_RECORD
 
     return json.loads((project / BUILD_RECORD).read_text())
 
@@ -826,7 +827,8 @@ def test_a_chapter_that_did_not_read_the_changed_table_is_not_re_executed(projec
 
 @pytest.mark.slow
 def test_changing_library_code_re_executes_the_chapters_that_run_it(project):
-    from sinoiran.book.runner import chapter_modules, chapters
+    from sinoiran.make.keys import chapter_modules
+    from sinoiran.make.project import chapters
 
     module = project / "src" / "sinoiran" / "analysis" / "series.py"
     users = {p.name for p in chapters(project) if module in chapter_modules(project, p)}

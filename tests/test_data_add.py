@@ -156,7 +156,7 @@ def test_data_build_from_the_raw_folder_reproduces_the_added_tables(data_copy, t
 def test_the_readme_journey_in_a_fresh_clone_with_nothing_beside_it(tmp_path):
     """Add an importer table and a transfers export, then rerun the trends and own-country chapters for them,
     with names as people type them, in a copy of the repository with no ../shared beside it."""
-    from sinoiran.book.sensitivity import glued_results
+    from sinoiran.make.grid import glued_results
 
     from workspace import copy_env, copy_project
 

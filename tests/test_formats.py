@@ -198,7 +198,7 @@ def test_tidy_tables_from_every_format_have_the_same_columns(real):
 def test_papermill_with_a_numeric_vintage_and_a_json_supplier_list(tmp_path):
     import papermill
 
-    from sinoiran.book.sensitivity import CHAPTER, glued_results
+    from sinoiran.make.grid import CHAPTER, glued_results
 
     output = tmp_path / "trends.ipynb"
     papermill.execute_notebook(

@@ -1,8 +1,11 @@
 """The package's layout shows the pipeline, and imports run one way.
 
-Stages, in the order data flows: base, readers, data, analysis, claims, book;
-the command line sits on top. A module may import from its own stage or an
-earlier one, never from a later one (function-level imports included).
+Stages, in the order data flows: base, readers, data, analysis, claims, book
+(what chapters call), make (what executes and renders them); the command line
+sits on top. A module may import from its own stage or an earlier one, never
+from a later one (function-level imports included), and no module depends on
+itself through others: the package's import graph has no cycle, inside a stage
+or across stages.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "sinoiran"
-STAGES = ("base", "readers", "data", "analysis", "claims", "book")
+STAGES = ("base", "readers", "data", "analysis", "claims", "book", "make")
 TOP = len(STAGES)  # cli.py, __main__.py, __init__.py
 
 
@@ -50,6 +53,54 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
+NAMES = {module_name(path) for path in MODULES}
+
+
+def imported_package_modules(path: Path) -> set[str]:
+    """The package's modules a file imports, at any depth: ``from pkg import name`` counts ``pkg.name``
+    when that is a module, else ``pkg``; a parent package is not counted for its submodule."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sinoiran") and not node.level:
+            for alias in node.names:
+                name = f"{node.module}.{alias.name}"
+                found.add(name if name in NAMES else node.module)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name.startswith("sinoiran")}
+    return found
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (each imports the others, through the group)
+    and every module that imports itself, sorted (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1 or node in graph.get(node, ()):
+                cycles.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(cycles)
 
 
 def test_every_module_sits_in_a_stage():
@@ -87,3 +138,20 @@ def test_claims_hold_no_table_primitives():
         text = path.read_text()
         for primitive in ('tiv["vintage"]', 'groupby("supplier")', "np.add.at", ".between("):
             assert primitive not in text, f"{path.name} computes on a table itself ({primitive})"
+
+
+def test_no_import_cycle_anywhere_in_the_package():
+    """No module imports itself through others, inside a stage or across stages (function-level imports
+    included: an import hidden in a function is still a dependency)."""
+    graph = {module_name(path): imported_package_modules(path) & NAMES for path in MODULES}
+    assert import_cycles(graph) == []
+
+
+def test_the_cycle_rule_catches_a_cycle_hidden_in_a_function(tmp_path):
+    one, other = tmp_path / "one.py", tmp_path / "other.py"
+    one.write_text("from sinoiran.make import warm\n")
+    other.write_text("def f():\n    from sinoiran.make.project import chapters\n")
+    assert imported_package_modules(one) == {"sinoiran.make.warm"}
+    assert imported_package_modules(other) == {"sinoiran.make.project"}
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}}
+    assert import_cycles(graph) == [["a", "b", "c"], ["e"]]

@@ -12,6 +12,7 @@ from sinoiran.analysis import models, shares, trends
 from sinoiran.base.precision import stored
 from sinoiran.book import sensitivity, trend_text
 from sinoiran.data import tables
+from sinoiran.make import grid
 
 from conftest import ROOT
 
@@ -266,7 +267,7 @@ def test_names_people_type_are_resolved_before_the_run(tiv):
 @pytest.mark.slow
 def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
     params = trends.TrendParameters(vintage="2026-mirror", start_year=1995, break_year=2010, window=3)
-    from_notebook = sensitivity.execute_one(params, str(tmp_path))
+    from_notebook = grid.execute_one(params, str(tmp_path))
     in_process = trends.key_results(trends.run(params, tiv))
     assert from_notebook["vintage"] == "2026-mirror" and from_notebook["window"] == 3
     for key, value in stored(in_process).items():  # the chapter glues its results by the precision policy
@@ -280,8 +281,8 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
 def test_committed_sensitivity_results_are_current(tiv):
     """The committed grid equals a fresh in-process recomputation (same seed), so it is never stale."""
     committed = sensitivity.load_results(ROOT / "results" / "sensitivity.csv")
-    runnable, skipped = sensitivity.plan(sensitivity.parameter_grid(), tiv)
-    fresh = sensitivity.assemble(pd.DataFrame([trends.key_results(trends.run(p, tiv)) for p in runnable]), skipped)
+    runnable, skipped = grid.plan(grid.parameter_grid(), tiv)
+    fresh = grid.assemble(pd.DataFrame([trends.key_results(trends.run(p, tiv)) for p in runnable]), skipped)
     assert len(committed) == len(fresh)
     pd.testing.assert_frame_equal(
         committed.drop(columns=["skipped"]).reset_index(drop=True),

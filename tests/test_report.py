@@ -10,7 +10,7 @@ import sys
 import nbformat
 import pytest
 
-from sinoiran.book import report
+from sinoiran.make import report
 
 from conftest import ROOT
 from workspace import copy_env
@@ -80,9 +80,9 @@ def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
 
     from sinoiran.analysis import trends
     from sinoiran.book import trend_text
-    from sinoiran.book.runner import kernel_config
     from sinoiran.data import tables
     from sinoiran.data.vintages import VINTAGES
+    from sinoiran.make.kernel import kernel_config
 
     values = {"recipient": "Pakistan", "vintage": "2016", "suppliers": "China, United States", "break_year": 2001}
     executed = tmp_path / "trends-pakistan.ipynb"

@@ -10,7 +10,7 @@
                              [--suppliers A,B] [--recipients A,B] [--windows 2005-2007:2008-2011]
     python -m sinoiran sensitivity [--jobs N] [--output results/sensitivity.csv]
     python -m sinoiran outputs [--jobs N]      (make outputs)
-    python -m sinoiran book [--jobs N]         (make book)
+    python -m sinoiran book [--jobs N] [--execute-only]   (make book)
     python -m sinoiran pdf                     (make pdf)
     python -m sinoiran report NOTEBOOK [-p NAME VALUE ...] [--output PAGE.html] [--pdf]   (make report)
 
@@ -290,9 +290,9 @@ def _panel(args: argparse.Namespace) -> int:
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from sinoiran.book import sensitivity
     from sinoiran.data import tables
     from sinoiran.data.build import write_csv
+    from sinoiran.make import grid as sensitivity
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
@@ -309,23 +309,24 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
 
 def _outputs(args: argparse.Namespace) -> int:
-    from sinoiran.book import runner
+    from sinoiran.base.paths import PROJECT_ROOT
+    from sinoiran.make.execute import store_outputs
 
-    times = runner.store_outputs(jobs=args.jobs)
+    times = store_outputs(PROJECT_ROOT, jobs=args.jobs)
     print(f"stored outputs of {len(times)} chapter(s)", file=sys.stderr)
     return 0
 
 
 def _book(args: argparse.Namespace) -> int:
-    from sinoiran.book import runner
+    from sinoiran.make import book
 
-    counts = runner.build_book(jobs=args.jobs)
-    print(runner.report(counts), file=sys.stderr)
+    counts = book.build_book(jobs=args.jobs, execute_only=args.execute_only)
+    print(book.report(counts), file=sys.stderr)
     return 0
 
 
 def _pdf(args: argparse.Namespace) -> int:
-    from sinoiran.book import pdf
+    from sinoiran.make import pdf
 
     path = pdf.build_pdf()
     print(f"The PDF of the book is at {path} (and beside the HTML, {pdf.PDF_NAME})")
@@ -333,7 +334,7 @@ def _pdf(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from sinoiran.book import report
+    from sinoiran.make import report
 
     notebook = Path(args.notebook)
     if not notebook.is_file():
@@ -350,7 +351,7 @@ def _report(args: argparse.Namespace) -> int:
     page = report.render(notebook, Path(args.output) if args.output else None)
     print(f"The report of {notebook} is at {page}")
     if args.pdf:
-        from sinoiran.book import pdf
+        from sinoiran.make import pdf
 
         printed = pdf.print_to_pdf(page, page.with_suffix(".pdf"))
         print(f"and printed at {printed}")
@@ -465,8 +466,13 @@ def parser() -> argparse.ArgumentParser:
     outputs = commands.add_parser("outputs", help="re-execute every chapter and store its outputs (parallel)")
     outputs.add_argument("--jobs", type=int, default=None)
     outputs.set_defaults(func=_outputs)
-    book = commands.add_parser("book", help="execute stale chapters into the data/src-keyed cache, then build the HTML")
+    book = commands.add_parser(
+        "book", help="execute stale chapters into the keyed cache, then build the HTML re-reading what changed"
+    )
     book.add_argument("--jobs", type=int, default=None)
+    book.add_argument(
+        "--execute-only", action="store_true", help="execute the stale chapters into the cache, build no HTML"
+    )
     book.set_defaults(func=_book)
     whole = commands.add_parser("pdf", help="build the book, then print all of it as one PDF (Debian's Chromium)")
     whole.set_defaults(func=_pdf)

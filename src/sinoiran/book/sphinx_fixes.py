@@ -12,7 +12,7 @@ the link is to the anchor on the same page.
 abbreviated alpha labels ("[Bee06]").
 
 **The execution record.** The ``{execution-record}`` directive renders
-``_build/execution-record.json``, written by the runner just before Sphinx
+``_build/execution-record.json``, written by the engine (:mod:`sinoiran.make.book`) just before Sphinx
 starts: the commit the book was built from, and each chapter's real run time
 and when it ran (in this build, or in an earlier one with the same inputs). It
 is a build-time table, not a chapter output, so stored outputs do not change
@@ -222,7 +222,7 @@ def _execution_record_directive():
     from sphinx.util.docutils import SphinxDirective
 
     class ExecutionRecord(SphinxDirective):
-        """``{execution-record}``: the runner's record of this build (see the module docstring)."""
+        """``{execution-record}``: the engine's record of this build (see the module docstring)."""
 
         def run(self):
             path = Path(self.env.srcdir) / "_build" / "execution-record.json"

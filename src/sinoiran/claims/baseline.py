@@ -22,13 +22,13 @@ from sinoiran.data.vintages import current_coverage
 MIN_CLIENTS = 10
 
 
-def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Context (imported lazily to avoid a cycle)
+def cause_rows(claim: Claim, ctx, row, not_testable) -> list[Row]:  # noqa: ANN001 - checks.Context and row makers
     """One row per release that holds the supplier's deliveries to every recipient (see the module docstring).
 
     The baseline is :func:`sinoiran.analysis.panel.supplier_fall_baseline`, the same the comparative chapter
-    shows: every sizeable client of the supplier in the release, ranked by its fall."""
-    from sinoiran.claims.checks import not_testable, row
-
+    shows: every sizeable client of the supplier in the release, ranked by its fall. ``row`` and
+    ``not_testable`` are the ledger's row makers (:mod:`sinoiran.claims.checks`, which calls this), passed in
+    so that this module does not import its caller."""
     supplier, recipient = str(claim.param("supplier")), str(claim.param("recipient"))
     before, after = claim.years("before"), claim.years("after")
     binding = [str(e) for e in claim.param("binding")]

@@ -776,7 +776,7 @@ def _cause_baseline(claim: Claim, ctx: Context) -> list[Row]:
     # Filled in with the panel of every recipient (sinoiran.analysis.panel) once it is available.
     from sinoiran.claims import baseline
 
-    return baseline.cause_rows(claim, ctx)
+    return baseline.cause_rows(claim, ctx, row, not_testable)
 
 
 @check("flow-multiple")

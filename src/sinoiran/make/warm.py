@@ -24,7 +24,9 @@ which runs every chapter in a fresh kernel, keeps guarding the stored outputs,
 and ``tests/test_warm.py`` compares warm executions with them output by output.
 
 :func:`run_many` runs a list of chapters on ``jobs`` warm kernels (one thread
-each; the kernels are separate processes), longest first.
+each; the kernels are separate processes), in the order given. Its one retry
+policy: a chapter whose kernel failed to start or died is given to a new kernel
+once more; a chapter whose own cell raised (or timed out) has failed.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sinoiran.make.kernel import kernel_config, kernel_env, strip_volatile
+
 #: Imports paid once per kernel: the scientific stack and every module of the package chapters use.
 PRELOAD = """
 import importlib as _importlib, json as _json, os as _os, sys as _sys, warnings as _warnings
@@ -45,7 +49,7 @@ import numpy, pandas, matplotlib, matplotlib.pyplot, seaborn, scipy.stats, stats
 import IPython.display, myst_nb
 for _module in {modules!r}:
     _importlib.import_module(_module)
-import sinoiran.book.warm as _warm
+import sinoiran.make.warm as _warm
 import gc as _gc
 _warm.KERNEL_STATE.update(rc=matplotlib.rcParams.copy(), warnings=list(_warnings.filters), collect=_gc.collect)
 """
@@ -54,7 +58,7 @@ _warm.KERNEL_STATE.update(rc=matplotlib.rcParams.copy(), warnings=list(_warnings
 RESET = """
 import os as _os, sys as _sys, warnings as _warnings
 import matplotlib as _mpl, matplotlib.pyplot as _plt, pandas as _pd
-import sinoiran.book.warm as _warm, sinoiran.data.tables as _tables
+import sinoiran.make.warm as _warm, sinoiran.data.tables as _tables
 _plt.close("all")
 _mpl.rcParams.update(_warm.KERNEL_STATE["rc"])
 with _warnings.catch_warnings():
@@ -74,7 +78,7 @@ _os.chdir({cwd!r})
 import gc as _gc
 _gc.collect = lambda *args, **kwargs: 0
 get_ipython().run_line_magic("reset", "-f")
-__import__("gc").collect = __import__("sinoiran.book.warm", fromlist=["KERNEL_STATE"]).KERNEL_STATE["collect"]
+__import__("gc").collect = __import__("sinoiran.make.warm", fromlist=["KERNEL_STATE"]).KERNEL_STATE["collect"]
 get_ipython().execution_count = 1
 """
 
@@ -97,11 +101,12 @@ class Run:
 
 
 def package_modules() -> list[str]:
-    """Every module of the package that a chapter may import (all but the command line and the runners)."""
+    """Every module of the package that a chapter may import (all but the command line, the engine and the
+    Sphinx extension)."""
     import pkgutil
 
     package = Path(__file__).resolve().parents[1]  # the sinoiran package folder
-    skip = ("sinoiran.cli", "sinoiran.__main__", "sinoiran.book.runner", "sinoiran.book.warm", "sinoiran.book.pdf")
+    skip = ("sinoiran.cli", "sinoiran.__main__", "sinoiran.make")
     names = [m.name for m in pkgutil.walk_packages([str(package)], "sinoiran.")]
     return sorted(n for n in names if not n.startswith(skip) and "sphinx" not in n)
 
@@ -114,8 +119,6 @@ class WarmKernel:
     def __init__(self, timeout: int = 600, startup_timeout: int = 300, env: dict[str, str] | None = None) -> None:
         import nbformat
         from nbclient import NotebookClient
-
-        from sinoiran.book.runner import kernel_config, kernel_env
 
         self.client = NotebookClient(
             nbformat.v4.new_notebook(),
@@ -162,8 +165,6 @@ class WarmKernel:
         """Execute one notebook in ``cwd`` (default: its folder), as a fresh kernel would; the file is not written."""
         import nbformat
 
-        from sinoiran.book.runner import VOLATILE_METADATA
-
         folder = (cwd or path.parent).resolve()
         notebook = nbformat.read(path, as_version=4)
         await self._control(RESET.format(cwd=str(folder)))
@@ -181,53 +182,73 @@ class WarmKernel:
         client.set_widgets_metadata()
         seconds = time.perf_counter() - started
         files_read = json.loads((await self._control(FILES_READ)).strip().splitlines()[-1])
-        for cell in notebook.cells:
-            for key in VOLATILE_METADATA:
-                cell.metadata.pop(key, None)
+        strip_volatile(notebook)
         return Run(path, notebook, seconds, files_read)
 
 
 def run_many(
-    paths: list[Path], jobs: int, timeout: int = 600, env: dict[str, str] | None = None, cwd: Path | None = None
+    paths: list[Path],
+    jobs: int,
+    timeout: int = 600,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
 ) -> dict:
     """Execute ``paths`` (in the order given, pulled from one queue) on ``jobs`` warm kernels, each in its
     own folder or in ``cwd``.
 
     Returns ``{"runs": {path: Run}, "import_seconds": [one per kernel]}``. A chapter
-    that fails is reported in its ``Run.error`` and the kernel is replaced, so one
-    failure never leaks into the next chapter.
+    whose cell raises is reported in its ``Run.error`` and the kernel is replaced, so
+    one failure never leaks into the next chapter. A chapter whose kernel failed to
+    start or died goes back to the queue once, for a new kernel (:data:`ATTEMPTS`).
     """
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError
+
     todo: queue.Queue[Path] = queue.Queue()
     for path in paths:
         todo.put(path)
     runs: dict[Path, Run] = {}
     imports: list[float] = []
+    tries: dict[Path, int] = {}
     lock = threading.Lock()
 
+    def take() -> Path | None:
+        try:
+            path = todo.get_nowait()
+        except queue.Empty:
+            return None
+        with lock:
+            tries[path] = tries.get(path, 0) + 1
+        return path
+
+    def kernel_failed(path: Path, err: Exception) -> None:
+        if tries[path] < ATTEMPTS:
+            todo.put(path)
+        else:
+            with lock:
+                runs[path] = Run(path, error=f"kernel failed: {_summary(err)}")
+
     async def worker() -> None:
-        while not todo.empty():
+        path = take()
+        while path is not None:
             try:
                 async with WarmKernel(timeout=timeout, env=env) as kernel:
                     with lock:
                         imports.append(kernel.import_seconds)
-                    while True:
-                        try:
-                            path = todo.get_nowait()
-                        except queue.Empty:
-                            return
+                    while path is not None:
                         try:
                             run = await kernel.execute(path, cwd)
-                        except Exception as err:  # report, then continue in a new kernel
+                        except (CellExecutionError, CellTimeoutError) as err:  # the chapter's own failure
                             with lock:
-                                runs[path] = Run(path, error=f"{type(err).__name__}: {_first_line(err)}")
-                            break
+                                runs[path] = Run(path, error=_summary(err))
+                            path = take()
+                            break  # a new kernel for the next chapter
                         with lock:
                             runs[path] = run
-            except Exception as err:  # the kernel itself failed to start: report what was left to do
-                while not todo.empty():
-                    path = todo.get_nowait()
-                    with lock:
-                        runs[path] = Run(path, error=f"kernel failed: {type(err).__name__}: {_first_line(err)}")
+                        path = take()
+            except Exception as err:  # the kernel failed to start, or died under a chapter
+                if path is not None and path not in runs:
+                    kernel_failed(path, err)
+                path = take()
 
     threads = [threading.Thread(target=lambda: asyncio.run(worker())) for _ in range(max(1, min(jobs, len(paths))))]
     for thread in threads:
@@ -237,6 +258,15 @@ def run_many(
     return {"runs": runs, "import_seconds": imports}
 
 
-def _first_line(err: Exception) -> str:
-    text = str(err).strip()
-    return text.splitlines()[-1] if text else ""
+#: How many kernels a chapter is given when kernels fail under it (a cell that raises is not retried).
+ATTEMPTS = 2
+
+
+def _summary(err: Exception) -> str:
+    """One line for a failure: the chapter's own exception (``ValueError: ...``) when a cell raised, else
+    the error's name and the first line of its message."""
+    ename, evalue = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if ename:  # a CellExecutionError carries the kernel's exception
+        return f"{ename}: {str(evalue or '').strip().splitlines()[0] if str(evalue or '').strip() else ''}"
+    lines = [line for line in str(err).strip().splitlines() if line.strip()]
+    return f"{type(err).__name__}: {lines[0] if lines else ''}"

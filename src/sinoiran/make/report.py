@@ -18,7 +18,7 @@ printed by Debian's Chromium) with its glue resolved:
 :func:`run_chapter` executes a chapter with parameters first (papermill, on a
 kernel over IPC); a parameter that does not fit the data raises
 :class:`RunError` with the chapter's one-line message
-(:mod:`sinoiran.book.parameters`). Nothing here is imported by the chapters.
+(:mod:`sinoiran.book.parameters`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 
 from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.make.kernel import kernel_config
 
 #: The MIME type prefix under which myst-nb's glue stores a value in a notebook's outputs.
 RECORD = "application/papermill.record/"
@@ -58,8 +59,6 @@ def run_chapter(chapter: Path, output: Path, parameters: dict[str, object]) -> P
     kernel over IPC); raise :class:`RunError` with one line when a cell fails."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from sinoiran.book.runner import kernel_config
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:

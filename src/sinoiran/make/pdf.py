@@ -36,7 +36,9 @@ import yaml
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.paths import PROJECT_ROOT
-from sinoiran.book import runner
+from sinoiran.make.book import build_book
+from sinoiran.make.project import source_commit
+from sinoiran.make.sphinx import run_sphinx
 
 CHROMIUM = Path("/usr/bin/chromium")
 PDF_NAME = "sinoiran-book.pdf"
@@ -51,7 +53,7 @@ def build_pdf(root: Path = PROJECT_ROOT, chromium: Path = CHROMIUM) -> Path:
         raise InputError(
             chromium, "not found: make pdf prints the book with Debian's package 'chromium' (apt-get install chromium)"
         )
-    runner.build_book(root)
+    build_book(root)
     single = build_single_page(root)
     target = root / "_build" / "pdf" / PDF_NAME
     print_to_pdf(single, target, chromium, front_matter(root))
@@ -63,7 +65,7 @@ def build_pdf(root: Path = PROJECT_ROOT, chromium: Path = CHROMIUM) -> Path:
 
 def build_single_page(root: Path) -> Path:
     """Sphinx's ``singlehtml`` build of the book from the same execution cache (warnings as errors)."""
-    runner.run_sphinx(root, runner.write_build_config(root), builder="singlehtml")
+    run_sphinx(root, builder="singlehtml")
     return root / "_build" / "singlehtml" / "index.html"
 
 
@@ -76,7 +78,7 @@ def front_matter(root: Path) -> dict:
         "title": config.get("title", ""),
         "author": config.get("author", ""),
         "date": datetime.now(UTC).strftime("%d %B %Y").lstrip("0"),
-        "commit": runner.source_commit(root),
+        "commit": source_commit(root),
         "credit": "Information from the SIPRI Arms Transfers Database. All calculations are the project's own.",
         "parts": [
             {"caption": part.get("caption", ""), "chapters": [c["file"] for c in part["chapters"]]}
