@@ -11,7 +11,7 @@ SOURCES ?= $(if $(wildcard ../shared/sources),../shared/sources,)
 # Same hash seed for the run that stores outputs and the run that checks them.
 export PYTHONHASHSEED := 0
 
-.PHONY: help venv book pdf report readme test test-fast lint data check-data outputs sensitivity bench lock clean
+.PHONY: help venv book pdf report readme test test-fast coverage lint data check-data outputs sensitivity bench lock clean
 
 help:
 	@echo "make book        build the HTML book into _build/html (sets up .venv first)"
@@ -20,6 +20,7 @@ help:
 	@echo "make report      one HTML page of a chapter rerun: NB=run.ipynb (executed), or NB=chapters/X.ipynb P='-p name value ...'"
 	@echo "make readme      rewrite the README's 'What the replication found' from the claims ledger"
 	@echo "make test-fast   the unit tests only (seconds): no chapter execution, book build or browser"
+	@echo "make coverage    the fast suite under coverage.py: how much of the engine (src/sinoiran/make) it runs"
 	@echo "make lint        ruff (lint, format) on the code and, through nbQA, the chapters; mypy on the package"
 	@echo "make data        rebuild data/ from raw exports (SOURCES=$(or $(SOURCES),<unset>))"
 	@echo "make check-data  verify data/ checksums and schemas"
@@ -65,6 +66,11 @@ test: $(STAMP)
 # The unit tests only: everything not marked `slow` (see pyproject.toml), one process.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" -p no:xdist tests/
+
+# How much of the engine (sinoiran.make) the fast suite runs, module by module.
+coverage: $(STAMP)
+	$(BIN)/python -m coverage run --source=src/sinoiran/make --data-file=_build/.coverage -m pytest -q -m "not slow" -p no:xdist tests/
+	$(BIN)/python -m coverage report --data-file=_build/.coverage --show-missing
 
 # What the pre-commit hooks run; the test suite runs the same checks (tests/test_style.py).
 lint: $(STAMP)

@@ -46,8 +46,9 @@ def docname(root: Path, path: Path) -> str:
 
 
 def book_sources(root: Path) -> tuple[str, ...]:
-    """Every file the HTML depends on besides data/, src/ and the lock: config, toc, pages, bibliography."""
-    files = ["_config.yml", "_toc.yml", "references.bib"]
+    """Every file the HTML depends on besides data/, src/ and the lock: config, toc, pages, bibliography
+    (those that exist)."""
+    files = [name for name in ("_config.yml", "_toc.yml", "references.bib") if (root / name).exists()]
     return tuple(files + [str(path.relative_to(root)) for path in pages(root).values()])
 
 
