@@ -2,7 +2,8 @@
 
 The same rules as nbval: every output is compared exactly, except what nbval
 skips (metadata, execution counts, images; and, as in the root ``conftest.py``,
-glued figures), after the substitutions of ``tests/nbval_sanitize.cfg``.
+glued figures), after the substitutions of ``tests/nbval_sanitize.cfg``, with a
+cell's streams of one name merged (nbval's own ``coalesce_streams``).
 """
 
 from __future__ import annotations
@@ -38,10 +39,14 @@ def _sanitize(value, patterns):
 
 
 def comparable(cell, patterns=None) -> list[dict]:
-    """A code cell's outputs as nbval compares them."""
+    """A code cell's outputs as nbval compares them (its streams of one name merged, as nbval merges them)."""
+    import copy
+
+    from nbval.plugin import coalesce_streams
+
     patterns = patterns if patterns is not None else _patterns()
     outputs = []
-    for output in cell.get("outputs", []):
+    for output in coalesce_streams(copy.deepcopy(cell.get("outputs", []))):
         kept = {k: v for k, v in output.items() if k not in ("metadata", "execution_count")}
         if "data" in kept:
             kept["data"] = {k: _sanitize(v, patterns) for k, v in kept["data"].items() if k not in NOT_COMPARED}

@@ -30,8 +30,25 @@ def kernel_config():
     return Config({"KernelManager": {"transport": "ipc", "ip": str(prefix)}})
 
 
-def strip_volatile(notebook) -> None:
-    """Remove the metadata of :data:`VOLATILE_METADATA` from every cell of ``notebook`` (in place)."""
+def tidy(notebook) -> None:
+    """An executed notebook as the engine stores and caches it (in place): no metadata of
+    :data:`VOLATILE_METADATA`, and consecutive stream outputs of the same name (``stdout``, ``stderr``) as
+    one. How a cell's printing is cut into messages depends on when the kernel flushed (a slow step between
+    two prints splits them), so without this the same chapter could be stored differently from run to run."""
     for cell in notebook.cells:
         for key in VOLATILE_METADATA:
             cell.metadata.pop(key, None)
+        merged: list = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                output.get("output_type") == "stream"
+                and last is not None
+                and last.get("output_type") == "stream"
+                and last.get("name") == output.get("name")
+            ):
+                last["text"] = "".join(last["text"]) + "".join(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged

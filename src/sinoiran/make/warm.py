@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sinoiran.make.kernel import kernel_config, kernel_env, strip_volatile
+from sinoiran.make.kernel import kernel_config, kernel_env, tidy
 
 #: Imports paid once per kernel: the scientific stack and every module of the package chapters use.
 PRELOAD = """
@@ -182,7 +182,7 @@ class WarmKernel:
         client.set_widgets_metadata()
         seconds = time.perf_counter() - started
         files_read = json.loads((await self._control(FILES_READ)).strip().splitlines()[-1])
-        strip_volatile(notebook)
+        tidy(notebook)
         return Run(path, notebook, seconds, files_read)
 
 
