@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 from sinoiran.make import book, cache, execute, keys, pages, project, record, reread, sphinx, warm
-from sinoiran.make.kernel import kernel_config, kernel_env, strip_volatile
+from sinoiran.make.kernel import kernel_config, kernel_env, tidy
 
 INDEX = """# A tiny book
 
@@ -105,9 +105,27 @@ def test_kernels_talk_over_local_sockets_with_a_fixed_hash_seed(monkeypatch):
     assert one.KernelManager.ip != other.KernelManager.ip  # sockets of its own for each kernel
     monkeypatch.delenv("PYTHONHASHSEED", raising=False)
     assert kernel_env()["PYTHONHASHSEED"] == "0"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", metadata={"execution": {"t": "x"}})])
-    strip_volatile(nb)
+
+
+def test_an_executed_notebook_is_stored_the_same_however_the_kernel_flushed():
+    out = nbformat.v4.new_output
+    outputs = [
+        out("stream", name="stdout", text="2022 vintage: 795\n"),
+        out("stream", name="stdout", text="verdict: close\n"),  # flushed apart by a slow step
+        out("stream", name="stderr", text="a warning\n"),
+        out("display_data", data={"text/plain": "a table"}),
+        out("stream", name="stdout", text="after the table\n"),
+    ]
+    cell = nbformat.v4.new_code_cell("print(...)", metadata={"execution": {"t": "x"}}, outputs=outputs)
+    nb = nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("prose")])
+    tidy(nb)
     assert nb.cells[0].metadata == {}
+    assert [(o["output_type"], o.get("name"), o.get("text")) for o in nb.cells[0].outputs] == [
+        ("stream", "stdout", "2022 vintage: 795\nverdict: close\n"),
+        ("stream", "stderr", "a warning\n"),
+        ("display_data", None, None),
+        ("stream", "stdout", "after the table\n"),
+    ]
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -557,3 +575,17 @@ def test_the_pdf_numbers_its_contents_from_the_bookmarks(tmp_path):
     )
     with pytest.raises(InputError, match="chromium"):
         pdf.build_pdf(ROOT, chromium=tmp_path / "no-chromium")
+
+
+def test_an_execution_without_html_leaves_its_pages_for_the_next_sphinx_pass(tiny, monkeypatch):
+    table = str((tiny / "data" / "table.csv").resolve())
+    monkeypatch.setattr(warm, "run_many", FakePool({"first.ipynb": [table]}))
+    fake = FakeSphinx()
+    monkeypatch.setattr(sphinx.subprocess, "run", fake)
+    book.build_book(tiny)
+    (tiny / "data" / "table.csv").write_text("a,b\n8,8\n")
+    assert book.build_book(tiny, execute_only=True)["executed_chapters"] == ["first.ipynb"]
+    assert sphinx.pending(tiny) == ["chapters/first", "chapters/second", "index"]
+    later = book.build_book(tiny)  # nothing left to execute, but the pages are still re-read
+    assert later["executed"] == 0 and fake.calls[-1]["reread"] == ["chapters/first", "chapters/second", "index"]
+    assert sphinx.pending(tiny) == []

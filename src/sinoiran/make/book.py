@@ -9,7 +9,8 @@ changed, and say in one sentence what happened.
    for the reproducibility report.
 4. Sphinx builds the HTML from the cache, re-reading the pages whose sources
    changed, the chapters just executed and the pages that glue from them
-   (:mod:`sinoiran.make.pages`); every page on the first build.
+   (:mod:`sinoiran.make.pages`), also those of an earlier ``--execute-only``
+   build; every page on the first build.
 
 What the build did is written to ``_build/book-build.json``.
 """
@@ -35,7 +36,7 @@ from sinoiran.make.project import (
     docname,
     source_commit,
 )
-from sinoiran.make.sphinx import run_sphinx
+from sinoiran.make.sphinx import note_reread, pending, run_sphinx
 
 
 def write_execution_record(root: Path, key: str, this_build: set[str]) -> Path:
@@ -77,14 +78,14 @@ def build_book(root: Path = PROJECT_ROOT, jobs: int | None = None, execute_only:
     counts = execute_stale(root, jobs)
     executed_at = time.perf_counter()
     counts["execute_seconds"] = round(executed_at - started, 1)
+    ran = set(counts.get("executed_chapters", []))  # type: ignore[call-overload]
+    note_reread(root, to_reread(root, [docname(root, path) for path in chapters(root) if path.name in ran]))
     if execute_only:
         return _recorded(root, {"key": key, **counts})
-    ran = set(counts.get("executed_chapters", []))  # type: ignore[call-overload]
     write_execution_record(root, key, ran)
-    executed = [docname(root, path) for path in chapters(root) if path.name in ran]
     everything = not html.exists()
-    reread = [] if everything else to_reread(root, executed)
-    run_sphinx(root, reread=reread, everything=everything)
+    reread = pending(root)
+    run_sphinx(root, everything=everything)
     stamp.write_text(whole)
     return _recorded(
         root,

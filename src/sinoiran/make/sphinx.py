@@ -4,7 +4,8 @@ Sphinx re-reads a page when its source changed; a chapter re-executed into the
 cache has an unchanged source, so the engine names the pages to re-read (the
 re-executed chapters and the pages that glue from them, :mod:`sinoiran.make.pages`)
 in :data:`REREAD_FILE`, which the extension :mod:`sinoiran.make.reread` hands to
-Sphinx. The list is kept until a pass succeeds; a pass that fails also drops
+Sphinx. The list is kept until a pass succeeds (an execution without a Sphinx pass,
+``make book --execute-only``, adds to it); a pass that fails also drops
 Sphinx's saved environment, so the next pass reads every page again and shows
 every warning again.
 """
@@ -32,6 +33,14 @@ def pending(root: Path) -> list[str]:
     return json.loads(path.read_text()) if path.exists() else []
 
 
+def note_reread(root: Path, names: list[str]) -> None:
+    """Add ``names`` to the docnames the next Sphinx pass must re-read (an execution without a Sphinx pass
+    leaves them waiting; they are never lost)."""
+    path = root / REREAD_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sorted(set(pending(root)) | set(names))))
+
+
 def run_sphinx(
     root: Path, builder: str = "html", reread: list[str] | tuple[str, ...] = (), everything: bool = False
 ) -> None:
@@ -40,9 +49,7 @@ def run_sphinx(
 
     ``builder`` is ``html`` for the book, ``singlehtml`` for the PDF. Quiet when it works (Sphinx's progress
     and the extensions' configuration dumps are noise); everything it said when it fails, warnings first."""
-    names = sorted(set(pending(root)) | set(reread))
-    (root / REREAD_FILE).parent.mkdir(parents=True, exist_ok=True)
-    (root / REREAD_FILE).write_text(json.dumps(names))
+    note_reread(root, list(reread))
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--builder", builder]
     command += ["-W", "-n", "--keep-going"]
     if everything:
