@@ -39,8 +39,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-# Chapters execute in parallel into a cache keyed on data/, src/ and the lock,
-# then Sphinx builds with warnings as errors (-W -n --keep-going).
+# Stale chapters execute in parallel into the cache (a key per chapter over its code, the files
+# it read, the modules it runs and the lock), then Sphinx builds with warnings as errors
+# (-W -n --keep-going), re-reading only what changed and the pages that glue from it.
 book: $(STAMP)
 	@$(BIN)/python -m sinoiran book
 
@@ -59,9 +60,11 @@ readme: $(STAMP)
 	@$(BIN)/python -m sinoiran.book.readme
 
 # Unit tests, data checks, strict nbval on every chapter, the book build, staleness
-# and browser checks; spread over the cores (one worker per notebook or module).
+# and browser checks; spread over the cores by what tests share (xdist groups: one per
+# notebook for nbval, one for the tests of the built book; the rest one test at a time).
+TEST_ARGS := -n auto --dist loadgroup
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadscope
+	$(BIN)/python -m pytest $(TEST_ARGS)
 
 # The unit tests only: everything not marked `slow` (see pyproject.toml), one process.
 test-fast: $(STAMP)

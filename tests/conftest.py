@@ -80,7 +80,21 @@ def dots_workbook(tmp_path: Path) -> Path:
     return path
 
 
-# --- the built book, shared by the browser, PDF and warm-execution tests --------------------------
+# --- the built book, shared by the browser, PDF, warm-execution and freshness tests ---------------
+
+#: Session fixtures whose cost is shared by every test that uses them, and the xdist group of those tests.
+#: ``make test`` runs with ``--dist loadgroup``: a group runs on one worker, in collection order, so the
+#: fixture is made once (the freshness tests, collected after the browser and PDF tests, change the built
+#: project last). Tests that share nothing are spread over the workers one by one.
+SHARED_FIXTURES = {"built_project": "book"}
+
+
+def pytest_itemcollected(item):
+    """Each test as it is collected, before xdist reads the groups (in ``pytest_collection_modifyitems``)."""
+    for fixture, group in SHARED_FIXTURES.items():
+        if fixture in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(group))
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 

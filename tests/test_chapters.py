@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,6 @@ from sinoiran.book.display import VERDICT_COLOURS
 from sinoiran.data.paper import CLAIM_IDS
 
 from conftest import CHROMIUM, ROOT, can_print
-from workspace import change_one_table, copy_env
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CLAIM_ID = re.compile(r"\b(?:INTRO|CTX|MAIN|CONC)-[A-Z0-9-]*[A-Z0-9]\b")
@@ -735,11 +732,7 @@ def test_warm_executions_match_the_stored_outputs_cell_by_cell(built_project):
         assert differences(warm, stored) == [], path.name
 
 
-# --- freshness: outputs never go stale --------------------------------------------------------------
-# Each chapter's execution is keyed on the files it read and the modules it runs. These tests start
-# from the build the browser and PDF tests used (same module, same worker: no second cold build) and
-# change it in turn, running the same command as `make book`.
-
+# --- what the shared build printed --------------------------------------------------------------
 
 #: What a quiet command never prints: the kernel's TCP warning, the extensions' configuration dumps,
 #: colour codes, tracebacks.
@@ -753,85 +746,8 @@ def assert_quiet(output: str, first_words: str) -> None:
     assert len(lines) == 1 and lines[0].startswith(first_words) and lines[0].endswith((".", ")")), output[-3000:]
 
 
-def build(project: Path) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "sinoiran", "book"], cwd=project, env=copy_env(project), capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert_quiet(result.stdout + result.stderr, "The book")
-    from sinoiran.make.project import BUILD_RECORD
-
-    return json.loads((project / BUILD_RECORD).read_text())
-
-
 @pytest.mark.slow
 def test_make_pdf_says_one_sentence(built_project):
     """The build the tests share (``python -m sinoiran pdf``: chapters executed, two Sphinx builds, the PDF)
     printed one sentence: no kernel warnings, no configuration dumps."""
     assert_quiet((built_project / "_build" / "command-output.txt").read_text(), "The PDF")
-
-
-@pytest.fixture(scope="module")
-def project(built_project) -> Path:
-    """The project the browser and PDF tests built (they run first, in the same worker): no second cold build.
-
-    Its first build executed every chapter; the tests below change it in turn."""
-    deps = json.loads((built_project / "_build" / ".chapter-deps.json").read_text())
-    assert len(deps) == len(list((built_project / "chapters").glob("*.ipynb")))
-    return built_project
-
-
-@pytest.mark.slow
-def test_a_build_with_no_change_executes_nothing(project):
-    again = build(project)
-    assert again.get("up_to_date") is True
-
-
-@pytest.mark.slow
-def test_changing_a_notebooks_prose_rebuilds_without_executing(project):
-    path = project / "chapters" / "introduction.ipynb"
-    nb = json.loads(path.read_text())
-    nb["cells"][0]["source"].append("\n\nAn added sentence.")
-    path.write_text(json.dumps(nb, indent=1))
-    result = build(project)
-    assert result["executed"] == 0 and result["cached"] == result["chapters"]
-
-
-def readers_of(project: Path, *files: str) -> set[str]:
-    """The chapters whose last run read any of ``files`` (from the build's own record)."""
-    deps = json.loads((project / "_build" / ".chapter-deps.json").read_text())
-    return {name for name, record in deps.items() if set(record["files_read"]) & set(files)}
-
-
-@pytest.mark.slow
-def test_changing_one_table_re_executes_only_the_chapters_that_read_it(project):
-    build(project)
-    readers = readers_of(project, "data/events.csv", "data/datapackage.json")
-    new_hash = change_one_table(project)  # events.csv, and its checksum in datapackage.json
-    after = build(project)
-    assert set(after["executed_chapters"]) == readers
-    assert 0 < after["executed"] < after["chapters"]  # the others are served from the cache: still fresh
-    html = (project / "_build" / "html" / "chapters" / "data_sources.html").read_text()
-    assert new_hash in html  # the page shows the new table's checksum, not the cached one
-
-
-@pytest.mark.slow
-def test_a_chapter_that_did_not_read_the_changed_table_is_not_re_executed(project):
-    build(project)
-    readers = readers_of(project, "data/sipri_mirror_2026_items.csv", "data/datapackage.json")
-    assert "trends.ipynb" not in readers  # it reads the TIV table and one field of datapackage.json
-    change_one_table(project, "sipri_mirror_items")
-    after = build(project)
-    assert set(after["executed_chapters"]) == readers
-
-
-@pytest.mark.slow
-def test_changing_library_code_re_executes_the_chapters_that_run_it(project):
-    from sinoiran.make.keys import chapter_modules
-    from sinoiran.make.project import chapters
-
-    module = project / "src" / "sinoiran" / "analysis" / "series.py"
-    users = {p.name for p in chapters(project) if module in chapter_modules(project, p)}
-    module.write_text(module.read_text() + "\n# a change to the library\n")
-    result = build(project)
-    assert set(result["executed_chapters"]) == users and users
