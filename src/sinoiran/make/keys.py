@@ -15,6 +15,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from sinoiran.base.paths import PROJECT_ROOT
@@ -81,29 +82,32 @@ def chapter_modules(root: Path, path: Path) -> list[Path]:
     Found by reading the import statements (also those inside functions), so it
     errs on the side of more files, never fewer; every parent package's
     ``__init__.py`` is included, since importing a module runs it."""
-    src = root / "src"
+    src = os.path.join(root, "src")
+    known: dict[str, list[str]] = {}  # module name -> its files (looked up once per call)
 
-    def files_of(module: str) -> list[Path]:
-        parts = module.split(".")
-        found = []
-        for depth in range(1, len(parts) + 1):
-            base = src.joinpath(*parts[:depth])
-            for candidate in (base / "__init__.py", base.with_suffix(".py")):
-                if candidate.is_file():
-                    found.append(candidate)
-        return found
+    def files_of(module: str) -> list[str]:
+        if module not in known:
+            parts = module.split(".")
+            found = []
+            for depth in range(1, len(parts) + 1):
+                base = os.path.join(src, *parts[:depth])
+                for candidate in (os.path.join(base, "__init__.py"), base + ".py"):
+                    if os.path.isfile(candidate):
+                        found.append(candidate)
+            known[module] = found
+        return known[module]
 
     todo = [f for name in package_imports(notebook_code(path)) for f in files_of(name)]
-    seen: set[Path] = set()
+    seen: set[str] = set()
     while todo:
         file = todo.pop()
         if file in seen:
             continue
         seen.add(file)
-        stat = file.stat()
-        names = _module_imports(str(file), stat.st_mtime_ns, stat.st_size)
+        stat = os.stat(file)
+        names = _module_imports(file, stat.st_mtime_ns, stat.st_size)
         todo += [f for name in names for f in files_of(name) if f not in seen]
-    return sorted(seen)
+    return sorted(Path(file) for file in seen)
 
 
 def chapter_key(root: Path, path: Path, files_read: list[str]) -> str:
