@@ -18,7 +18,7 @@ from sinoiran.claims.checks import Context
 from sinoiran.data import events as events_module
 from sinoiran.data import tables, vintages
 from sinoiran.data.paper import CLAIM_IDS, catalogue, claims_table, read_catalogue
-from sinoiran.data.vintages import VINTAGES
+from sinoiran.data.vintages import VINTAGES, current_coverage
 
 from conftest import ROOT
 
@@ -107,20 +107,38 @@ def test_arithmetic_verdict(printed, computed, decimals, expected):
 
 
 def test_sum_and_mean(toy):
-    assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
-    assert series.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007) == 30  # empty 2006 counts as zero
-    assert math.isnan(series.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
+    assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == 60
+    assert (
+        series.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007, coverage=current_coverage()) == 30
+    )  # empty 2006 counts as zero
+    assert math.isnan(
+        series.period_sum(toy, "2007", "China", "Iran", 2005, 2007, coverage=current_coverage())
+    )  # 2007 release ends in 2006
 
 
 def test_ranking_and_share(toy):
     ranking = series.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
     assert list(ranking.index) == ["Russia", "China", "Belarus"]
     block = shares.supplier_shares(
-        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=2005, end=2007, window=3
+        toy,
+        vintage="2016",
+        recipient="Iran",
+        suppliers=["China"],
+        start=2005,
+        end=2007,
+        window=3,
+        coverage=current_coverage(),
     )
     assert block["share"].iloc[0] == pytest.approx(0.40)  # a fraction: 60 of 150
     empty = shares.supplier_shares(
-        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=1990, end=1991, window=2
+        toy,
+        vintage="2016",
+        recipient="Iran",
+        suppliers=["China"],
+        start=1990,
+        end=1991,
+        window=2,
+        coverage=current_coverage(),
     )
     assert bool(empty["zero_total"].iloc[0]) and math.isnan(empty["share"].iloc[0])  # undefined, never a made-up zero
 
@@ -305,6 +323,7 @@ def test_the_tolerance_is_the_largest_revision_of_another_flow(ledger):
         flows=[("China", "Iran"), ("United States", "Pakistan"), ("Russia", "Iran")],
         start=2005,
         end=2011,
+        coverage=current_coverage(),
     )
     pakistan = spread.set_index("recipient").loc["Pakistan"]
     assert pakistan["2016"] == 2246 and pakistan["2022"] == 2430  # US-to-Pakistan moved 8.2% between them
@@ -366,15 +385,28 @@ def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, se
     frame = tiv_frame(records)
     shuffled = frame.sample(frac=1, random_state=seed.randint(0, 10**6))
     scaled = frame.assign(tiv=frame.tiv * scale)
-    total = series.period_sum(frame, "2016", "China", "Iran", 2005, 2007)
-    assert series.period_sum(shuffled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total)
-    assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
-    assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
+    total = series.period_sum(frame, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage())
+    assert series.period_sum(
+        shuffled, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()
+    ) == pytest.approx(total)
+    assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == pytest.approx(
+        total * scale
+    )
+    assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == pytest.approx(
+        total / 3
+    )
     if sum(china) + sum(russia) > 0:
 
         def block_share(tiv, suppliers):
             block = shares.supplier_shares(
-                tiv, vintage="2016", recipient="Iran", suppliers=suppliers, start=2005, end=2007, window=3
+                tiv,
+                vintage="2016",
+                recipient="Iran",
+                suppliers=suppliers,
+                start=2005,
+                end=2007,
+                window=3,
+                coverage=current_coverage(),
             )
             return float(block["share"].sum())
 

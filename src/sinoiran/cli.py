@@ -293,10 +293,11 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from sinoiran.book import sensitivity
     from sinoiran.data import tables
     from sinoiran.data.build import write_csv
+    from sinoiran.data.vintages import current_coverage
 
     tiv = tables.tiv_deliveries()
     grid = sensitivity.parameter_grid()
-    runnable, skipped = sensitivity.plan(grid, tiv)
+    runnable, skipped = sensitivity.plan(grid, tiv, current_coverage())
     print(
         f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
         file=sys.stderr,

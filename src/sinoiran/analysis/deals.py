@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from sinoiran.data.paper import ListedItem
-from sinoiran.data.vintages import REGISTER_LABELS
+from sinoiran.base.releases import ListedItem
 
 
 def _marked(flag: object) -> bool:
@@ -63,11 +64,19 @@ def register_records(
 
 
 def listed_items_check(
-    register: pd.DataFrame, items: list[ListedItem], supplier: str = "China", period: tuple[int, int] = (2005, 2013)
+    register: pd.DataFrame,
+    items: list[ListedItem],
+    *,
+    registers: Mapping[str, str],
+    supplier: str = "China",
+    period: tuple[int, int] = (2005, 2013),
 ) -> pd.DataFrame:
-    """Per item and register vintage: in coverage?, records found, with deliveries in ``period``?"""
+    """Per item and register vintage: in coverage?, records found, with deliveries in ``period``?
+
+    ``registers`` maps each register's ledger label to its vintage (``register-2024`` -> ``2024``), as
+    :attr:`sinoiran.base.releases.Coverage.registers` holds them."""
     rows = []
-    for label, vintage in REGISTER_LABELS.items():
+    for label, vintage in registers.items():
         for item in items:
             if not item.covered:
                 rows.append(

@@ -22,6 +22,7 @@ import pandas as pd
 from sinoiran.analysis.trends import TrendParameters, resolve_names, validate
 from sinoiran.base.errors import UsageError
 from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.base.releases import Coverage
 from sinoiran.book.glue import stored_frame
 from sinoiran.data.vintages import VINTAGES
 
@@ -42,12 +43,14 @@ def parameter_grid(
     ]
 
 
-def plan(grid: list[TrendParameters], tiv: pd.DataFrame) -> tuple[list[TrendParameters], pd.DataFrame]:
+def plan(
+    grid: list[TrendParameters], tiv: pd.DataFrame, coverage: Coverage
+) -> tuple[list[TrendParameters], pd.DataFrame]:
     """Split the grid into runnable parameters and a table of skipped ones with the reason."""
     runnable, skipped = [], []
     for params in grid:
         try:
-            validate(resolve_names(params, tiv), tiv)
+            validate(resolve_names(params, tiv, coverage), tiv, coverage)
             runnable.append(params)
         except UsageError as err:
             skipped.append({**_flat(params), "skipped": str(err)})

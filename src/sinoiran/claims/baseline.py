@@ -16,7 +16,6 @@ from sinoiran.base.precision import round_snapped, snap
 from sinoiran.claims.rules import Row, criterion_verdict
 from sinoiran.data.events import event_month
 from sinoiran.data.paper import Claim
-from sinoiran.data.vintages import current_coverage
 
 #: The fewest clients a baseline is read from: fewer, and one client moves the share by more than a tenth.
 MIN_CLIENTS = 10
@@ -35,7 +34,7 @@ def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Conte
     quantile, minimum = float(claim.param("unusual_quantile")), float(claim.param("min_volume_per_year"))
     first_binding = min(event_month(ctx.inputs.events, e) for e in binding)
     events = ctx.inputs.events.set_index("event_id")
-    coverage = current_coverage()
+    coverage = ctx.coverage
     rows = []
     for release in ctx.releases:
         try:
@@ -66,7 +65,7 @@ def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Conte
         falls = baseline.at_least_as_extreme
         as_large = falls / baseline.n
         unusual = as_large <= quantile
-        series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1])
+        series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1], coverage=coverage)
         level = float(series.loc[before[0] : before[1]].mean())
         fallen = [int(y) for y, v in series.loc[after[0] : after[1]].items() if v < 0.5 * level]
         fall_year = fallen[0] if fallen else after[0]

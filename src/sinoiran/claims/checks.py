@@ -39,6 +39,7 @@ from sinoiran.analysis.shares import supplier_shares
 from sinoiran.analysis.trade import dots_value
 from sinoiran.base.names import in_prose, possessive
 from sinoiran.base.precision import round_snapped, snap
+from sinoiran.base.releases import Coverage
 from sinoiran.claims.rules import (
     DOTS_LABEL,
     NO_VINTAGE,
@@ -54,7 +55,7 @@ from sinoiran.claims.rules import (
 from sinoiran.data.events import PRESIDENCIES, event_month
 from sinoiran.data.paper import BY_ID, Claim, listed_items
 from sinoiran.data.tables import Inputs
-from sinoiran.data.vintages import REGISTER_LABELS, VINTAGES, coverage_gap
+from sinoiran.data.vintages import REGISTER_LABELS, current_coverage
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Context:
     releases: Sequence[str] = field(default_factory=lambda: list(TIV_VINTAGES))
     registers: Mapping[str, str] = field(default_factory=lambda: dict(REGISTER_LABELS))
     spread: pd.DataFrame | None = None
+    coverage: Coverage = field(default_factory=current_coverage)
 
     def tolerance(self, supplier: str, recipient: str) -> tuple[float, str]:
         """The relative tolerance for an amount of this flow, and the flow that set it."""
@@ -74,7 +76,7 @@ class Context:
 
     def rounded(self, release: str) -> bool:
         """True where the release prints whole millions of TIV (its TIV tables), so sums carry a rounding."""
-        return VINTAGES[release].kind == "sipri-tiv-table"
+        return self.coverage.releases[release].kind == "sipri-tiv-table"
 
 
 Check = Callable[[Claim, Context], list[Row]]
@@ -109,8 +111,9 @@ def context(inputs: Inputs, claims: Sequence[Claim]) -> Context:
     if not sums:
         return Context(inputs=inputs, spread=pd.DataFrame(columns=["supplier", "recipient", "spread"]))
     start, end = sums[0].years()
-    spread = release_spread(inputs.tiv, flows=amount_flows(claims), start=start, end=end)
-    return Context(inputs=inputs, spread=spread)
+    coverage = current_coverage()
+    spread = release_spread(inputs.tiv, flows=amount_flows(claims), start=start, end=end, coverage=coverage)
+    return Context(inputs=inputs, spread=spread, coverage=coverage)
 
 
 # --- rows -------------------------------------------------------------------------------------------
@@ -164,7 +167,7 @@ def per_release(
     deliveries to ``recipient`` in these years (``suppliers=None``: every supplier), else ``test(release)``."""
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, suppliers, start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, suppliers, start, end, recipient=recipient)
         rows.append(not_testable(claim, release, gap) if gap else test(release))
     return rows
 
@@ -200,10 +203,10 @@ def _other_unit(claim: Claim, ctx: Context) -> list[Row]:
     supplier, recipient, year = str(claim.param("supplier")), str(claim.param("recipient")), int(claim.param("year"))
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], year, year, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = gap or (
             f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at "
-            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year)):.0f} million TIV"
+            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{claim.param('why')}; {info}."))
     return rows
@@ -414,7 +417,8 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
     parts = [BY_ID[p] for p in claim.params.get("parts", ())]
 
     def test(release: str) -> Row:
-        value = (period_mean if mean else period_sum)(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        statistic = period_mean if mean else period_sum
+        value = statistic(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         what = "Mean yearly" if mean else "Sum of"
         note = f"{what} {_flow(supplier, recipient)} {start}-{end}, millions of TIV."
         built, verdict = _amount_row(claim, ctx, release, value, end - start + 1, note, mean=mean)
@@ -422,7 +426,9 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
             failing = []
             for part in parts:
                 p_start, p_end = part.years()
-                part_value = period_mean(ctx.inputs.tiv, release, supplier, recipient, p_start, p_end)
+                part_value = period_mean(
+                    ctx.inputs.tiv, release, supplier, recipient, p_start, p_end, coverage=ctx.coverage
+                )
                 _, part_verdict = _amount_row(part, ctx, release, part_value, p_end - p_start + 1, "", mean=True)
                 if part_verdict is not Verdict.REPRODUCED:
                     failing.append(
@@ -522,10 +528,10 @@ def _trade_share(claim: Claim, ctx: Context) -> list[Row]:
     )
     supplier, recipient, year = str(claim.param("supplier")), str(claim.param("recipient")), int(claim.param("year"))
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], year, year, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = (
             gap
-            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year)):.0f} million TIV"
+            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{why}; {info}."))
     return rows
@@ -550,6 +556,7 @@ def _joint_share(claim: Claim, ctx: Context) -> list[Row]:
             start=start,
             end=end,
             window=end - start + 1,
+            coverage=ctx.coverage,
         )
         share = 100 * float(block["share"].sum())
         top = set(ranking.index[: len(suppliers)]) == set(suppliers)
@@ -571,7 +578,9 @@ def _rank_each_period(claim: Claim, ctx: Context) -> list[Row]:
     periods = [(str(p), _president_years(str(p))) for p in claim.param("periods")]
     rows = []
     for release in ctx.releases:
-        gap = next((g for _, years in periods if (g := coverage_gap(release, None, *years, recipient=recipient))), None)
+        gap = next(
+            (g for _, years in periods if (g := ctx.coverage.gap(release, None, *years, recipient=recipient))), None
+        )
         if gap:
             rows.append(not_testable(claim, release, gap))
             continue
@@ -609,8 +618,8 @@ def _change_between(claim: Claim, ctx: Context) -> list[Row]:
     rising = claim.param("expect") == "rise"
 
     def test(release: str) -> Row:
-        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before)
-        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after)
+        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before, coverage=ctx.coverage)
+        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after, coverage=ctx.coverage)
         grew = second > first
         verdict = criterion_verdict(grew == rising)
         reason = (
@@ -663,7 +672,7 @@ def _steady(claim: Claim, ctx: Context) -> list[Row]:
     }
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         cv = coefficient_of_variation(values)
         every_year = bool((values > 0).all())
         steady = every_year and cv <= maximum
@@ -696,7 +705,7 @@ def _leader(claim: Claim, ctx: Context) -> list[Row]:
     start, end = claim.years()
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, None, start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, None, start, end, recipient=recipient)
         ranking = supplier_ranking(ctx.inputs.tiv, release, recipient, start, end)
         if gap:
             held = ", ".join(f"{s} {snap(v):.0f}" for s, v in ranking.items()) or "none"
@@ -751,8 +760,8 @@ def _fall(claim: Claim, ctx: Context) -> list[Row]:
     ratio_max = float(claim.param("max_ratio"))
 
     def test(release: str) -> Row:
-        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before)
-        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after)
+        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before, coverage=ctx.coverage)
+        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after, coverage=ctx.coverage)
         ratio = second / first
         reason = (
             f"The {after[0]}-{after[1]} mean ({snap(second):.0f} million TIV a year) is {snap(ratio):.0%} of the "
@@ -787,7 +796,7 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
     minimum = float(claim.param("min_multiple"))
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], start, end, recipient=recipient)
         missing = [p for p in (recipient, *partners) if not holds_pair(ctx.inputs.tiv, release, supplier, p)]
         if gap or missing:
             rows.append(
@@ -798,8 +807,10 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
                 )
             )
             continue
-        base = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end)
-        others = {p: period_sum(ctx.inputs.tiv, release, supplier, p, start, end) for p in partners}
+        base = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
+        others = {
+            p: period_sum(ctx.inputs.tiv, release, supplier, p, start, end, coverage=ctx.coverage) for p in partners
+        }
         ratio = min(others.values()) / base
         reason = (
             f"{possessive(supplier)} deliveries to {' and to '.join(partners)} are each at least {snap(ratio):.1f} times those "
@@ -821,14 +832,14 @@ def _flow_below_all(claim: Claim, ctx: Context) -> list[Row]:
     start, end = claim.years()
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], start, end, recipient=recipient) or next(
-            (g for s, r in others if (g := coverage_gap(release, [s], start, end, recipient=r))), None
+        gap = ctx.coverage.gap(release, [supplier], start, end, recipient=recipient) or next(
+            (g for s, r in others if (g := ctx.coverage.gap(release, [s], start, end, recipient=r))), None
         )
         if gap:
             rows.append(not_testable(claim, release, gap))
             continue
-        own = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end)
-        theirs = {r: period_sum(ctx.inputs.tiv, release, s, r, start, end) for s, r in others}
+        own = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
+        theirs = {r: period_sum(ctx.inputs.tiv, release, s, r, start, end, coverage=ctx.coverage) for s, r in others}
         smallest = min(theirs, key=lambda name: theirs[name])
         below = all(own < v for v in theirs.values())
         reason = (
@@ -854,7 +865,7 @@ def _continuity(claim: Claim, ctx: Context) -> list[Row]:
     assumed = [int(y) for y in status.loc[status["all_uncertain"], "year"]]
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         every = bool((values > 0).all())
         missing = [str(y) for y, v in values.items() if v <= 0]
         if not every:
@@ -892,7 +903,7 @@ def _substitution(claim: Claim, ctx: Context) -> list[Row]:
     new_orders = {label: year for label, year in newest.items() if not pd.isna(year) and int(year) > after}
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         rising = any(b > a for a, b in zip(values.iloc[:-1], values.iloc[1:], strict=True))
         verdict = criterion_verdict(bool(new_orders) or rising)
         reason = (
@@ -925,7 +936,9 @@ def _register_items(claim: Claim, ctx: Context) -> list[Row]:
     items = listed_items(claim)
     need_period = bool(claim.param("need_period"))
     period = claim.years()
-    table = listed_items_check(ctx.inputs.register, items, supplier=str(claim.param("supplier")), period=period)
+    table = listed_items_check(
+        ctx.inputs.register, items, registers=ctx.registers, supplier=str(claim.param("supplier")), period=period
+    )
     rows = []
     for label in ctx.registers:
         if not need_period and label in RECENT_ONLY_REGISTERS:
