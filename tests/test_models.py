@@ -129,7 +129,7 @@ def test_censored_draws_are_not_crossings():
     never = models.overtaking_year(low, high, start=2000, end=2011, n_boot=50)
     assert never["kind"] == models.NEVER and math.isnan(never["year"]) and never["share_never"] == 1.0
     assert not never["identified"] and not never["high_pinned"] and math.isnan(never["ci_high"])
-    assert trend_text.interval_text(never).startswith("not pinned down")
+    assert trend_text.interval_text(never).startswith("not given: the fitted lines do not cross")
     always = models.overtaking_year(high, low, start=2000, end=2011, n_boot=50)
     assert always["kind"] == models.AHEAD_FROM_START and math.isnan(always["year"])
     assert always["share_ahead_from_start"] == 1.0 and not always["low_pinned"]
@@ -298,7 +298,9 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
 def test_committed_sensitivity_results_are_current(tiv):
     """The committed grid equals a fresh in-process recomputation (same seed), so it is never stale."""
     committed = sensitivity.load_results(ROOT / "results" / "sensitivity.csv")
-    runnable, skipped = sensitivity.plan(sensitivity.parameter_grid(), tiv, coverage=current_coverage())
+    runnable, skipped = sensitivity.plan(
+        sensitivity.parameter_grid(coverage=current_coverage()), tiv, coverage=current_coverage()
+    )
     fresh = sensitivity.assemble(
         pd.DataFrame([trends.key_results(trends.run(p, tiv, coverage=current_coverage())) for p in runnable]), skipped
     )

@@ -296,8 +296,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from sinoiran.data.vintages import current_coverage
 
     tiv = tables.tiv_deliveries()
-    grid = sensitivity.parameter_grid()
-    runnable, skipped = sensitivity.plan(grid, tiv, current_coverage())
+    coverage = current_coverage()
+    grid = sensitivity.parameter_grid(coverage=coverage)
+    runnable, skipped = sensitivity.plan(grid, tiv, coverage)
     print(
         f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
         file=sys.stderr,

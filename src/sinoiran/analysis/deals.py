@@ -265,3 +265,17 @@ def even_spread(deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipi
         years = sorted(deal["year"].unique())
         spread.extend((int(year), float(deal["tiv"].sum()) / len(years)) for year in years)
     return pd.DataFrame(spread, columns=["year", "tiv"]).groupby("year")["tiv"].sum().rename("tiv")
+
+
+def local_production_share(
+    deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipient: str, start: int, end: int
+) -> float:
+    """The part (a fraction) of ``supplier``'s TIV delivered to ``recipient`` in ``start..end`` that a
+    transfers export marks as produced under licence in the recipient (``local_production``): SIPRI counts
+    such production as a transfer from the licensor. NaN where the release has no per-delivery rows."""
+    rows = _pair_rows(deliveries, vintage, supplier, recipient)
+    rows = rows[rows["year"].between(start, end)]
+    if rows.empty or rows["tiv"].sum() <= 0:
+        return float("nan")
+    local = rows["local_production"].fillna(False).astype(bool)
+    return float(rows.loc[local, "tiv"].sum() / rows["tiv"].sum())

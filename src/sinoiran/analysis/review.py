@@ -314,8 +314,8 @@ def release_spread(
 
     Columns: ``supplier``, ``recipient``, one column per release (millions of TIV; NaN where a release does
     not hold the flow), ``releases`` (how many hold it), ``spread`` (a fraction). This is the measure of
-    how far a figure can move by revision alone; the claims' tolerance for an amount is the largest spread of
-    the paper's *other* flows (:func:`tolerance_for`).
+    how far a figure can move by revision alone; the claims' tolerance for an amount of a flow is that flow's
+    spread (:func:`tolerance_for`).
     """
     labels = releases or coverage.labels
     rows = []
@@ -339,13 +339,20 @@ def release_spread(
 
 
 def tolerance_for(spread: pd.DataFrame, supplier: str, recipient: str) -> tuple[float, str]:
-    """The tolerance for an amount of one flow: the largest spread between releases of the paper's other flows
-    (so that no flow sets its own), and which flow set it, in words."""
-    others = spread[~((spread["supplier"] == supplier) & (spread["recipient"] == recipient))].dropna(subset=["spread"])
+    """The tolerance for an amount of one flow: how far the releases held move that same flow over the same
+    years (its ``spread``), so that *close* means "within what SIPRI's own revisions move this figure by".
+    A flow held in fewer than two releases has no spread of its own; it takes the largest spread of the
+    paper's other flows. Returns the tolerance (a fraction) and where it comes from, in words."""
+    own = spread[(spread["supplier"] == supplier) & (spread["recipient"] == recipient)].dropna(subset=["spread"])
+    if not own.empty:
+        return float(own["spread"].iloc[0]), "its own revision between the releases held"
+    others = spread.dropna(subset=["spread"])
     if others.empty:
-        return float("nan"), "no other flow is held in two releases"
+        return float("nan"), "no flow is held in two releases"
     top = others.loc[others["spread"].idxmax()]
-    return float(top["spread"]), f"{top['supplier']} to {top['recipient']}"
+    return float(
+        top["spread"]
+    ), f"held in one release only: the largest revision of another flow ({top['supplier']} to {top['recipient']})"
 
 
 def revision_by_recipient(
@@ -359,7 +366,9 @@ def revision_by_recipient(
     min_volume: float = 50.0,
 ) -> pd.DataFrame:
     """How a later ``release`` revised ``supplier``'s deliveries to each recipient that an older ``reference``
-    release also holds, over ``start..end`` (years both cover).
+    release also holds, over ``start..end`` (years both cover). Both releases must hold every recipient of
+    the supplier over those years (the 2007 exporter table, the 2025 all-pairs export): a recipient one of
+    them does not list received nothing in it.
 
     One row per recipient with at least ``min_volume`` million TIV in the later release over the years (a
     ratio of two small numbers says nothing): ``reference`` and ``release`` sums (millions of TIV), their
@@ -370,7 +379,9 @@ def revision_by_recipient(
     years = tiv["year"].between(start, end) & (tiv["supplier"] == supplier)
     old = tiv[years & (tiv["vintage"] == reference)].groupby("recipient")["tiv"].sum()
     new = tiv[years & (tiv["vintage"] == release)].groupby("recipient")["tiv"].sum()
-    both = pd.DataFrame({"reference": old, "release": new}).dropna()
+    # Both tables hold every recipient of the supplier (an exporter table, an all-pairs export), so a
+    # recipient missing from one received nothing in it: zero, not unknown.
+    both = pd.DataFrame({"reference": old, "release": new}).fillna(0.0)
     both = both[both["release"] >= min_volume]
     both["ratio"] = both["reference"] / both["release"]
     both = both.sort_values("ratio", ascending=False, kind="stable")

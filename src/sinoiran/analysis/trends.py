@@ -325,6 +325,20 @@ def coefficient_table(result: TrendRun) -> pd.DataFrame:
         joint = result.joint.coefficients.copy()
         joint[["supplier", "term"]] = joint["term"].str.split(": ", n=1, expand=True)
         frames.append(joint.assign(model=f"joint (log-odds against {result.joint.fit['base']})"))
+        leader, follower = result.parameters.suppliers[:2]
+        contrast = models.multinomial_contrast(result.joint, leader, follower)
+        frames.append(
+            pd.DataFrame(
+                [
+                    {
+                        "supplier": f"{leader} against {follower}",
+                        "model": f"joint (log-odds of {leader} against {follower})",
+                        "term": "trend",
+                        **{k: contrast[k] for k in ("estimate", "std_error", "ci_low", "ci_high", "p_value")},
+                    }
+                ]
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     return table[["supplier", "model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value"]]
 

@@ -24,6 +24,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sinoiran.base.errors import UsageError
+from sinoiran.base.names import possessive
 
 #: The month of SIPRI's yearly update.
 UPDATE_MONTH = 3
@@ -210,7 +211,7 @@ class Coverage:
         missing = [s for s in suppliers if not any(h.holds(s, recipient, start, end) for h in held)]
         if missing:
             return (
-                f"vintage {label} does not hold {', '.join(missing)}'s deliveries to {recipient} in {start}-{end} "
+                f"vintage {label} does not hold {possessive(', '.join(missing))} deliveries to {recipient} in {start}-{end} "
                 f"({self.held_text(label, recipient)})"
             )
         return None

@@ -62,8 +62,9 @@ def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Conte
                 )
             )
             continue
-        falls = baseline.at_least_as_extreme
-        as_large = falls / baseline.n
+        others = baseline.n - 1  # the focus is not its own baseline
+        falls = baseline.at_least_as_extreme - 1
+        as_large = falls / others
         unusual = as_large <= quantile
         series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1], coverage=coverage)
         level = float(series.loc[before[0] : before[1]].mean())
@@ -74,12 +75,14 @@ def cause_rows(claim: Claim, ctx) -> list[Row]:  # noqa: ANN001 - a checks.Conte
         measures = "; ".join(f"{e}: {events.loc[e, 'description']}" for e in binding)
         reason = (
             f"{possessive(supplier)} deliveries to {recipient} fell by {snap(baseline.focus_value):.0f}% between "
-            f"{before[0]}-{before[1]} and {after[0]}-{after[1]}; {falls} of its {baseline.n} sizeable clients, "
-            f"{recipient} included, saw a fall at least as large ({as_large:.0%}: "
-            + ("unusual)" if unusual else "not unusual)")
+            f"{before[0]}-{before[1]} and {after[0]}-{after[1]} (release {release}); {falls} of its {others} other "
+            f"sizeable clients saw a fall at least as large ({as_large:.0%}; a fall counts as unusual when at most "
+            f"{quantile:.0%} of them do: "
+            + ("unusual)" if unusual else "not exceptional)")
             + f"; it began in {fall_year}, "
             + ("after" if timely else "before")
-            + f" the first measure binding {supplier} ({first_binding[1]:02d}/{first_binding[0]}). A comparison, not a proof of cause."
+            + f" the first measure binding {supplier} ({first_binding[1]:02d}/{first_binding[0]}; the events table holds no "
+            "unilateral measure binding it). A comparison, not a proof of cause."
         )
         note = (
             f"Sizeable clients: {baseline.rule}. Largest falls: "

@@ -398,14 +398,14 @@ def _amount_row(
     elif judged.verdict is Verdict.CLOSE:
         reason = (
             f"{_num(claim, value)}{rounding} is {judged.distance:.1%} {judged.direction} {interval}: within the "
-            f"{tolerance:.1%} that releases revise the paper's other flows by, but not at the printed precision."
+            f"{tolerance:.1%} by which the releases held revise this flow, but not at the printed precision."
         )
     else:
         reason = (
-            f"{_num(claim, value)}{rounding} is {judged.distance:.0%} {judged.direction} {interval}, more than the "
-            f"{tolerance:.1%} that releases revise the paper's other flows by."
+            f"{_num(claim, value)}{rounding} is {judged.distance:.1%} {judged.direction} {interval}, more than the "
+            f"{tolerance:.1%} by which the releases held revise this flow."
         )
-    rule = f"printed precision; close within {tolerance:.1%}, the largest revision between releases of another flow ({setter})"
+    rule = f"printed precision; close within {tolerance:.1%}, {setter}"
     return row(claim, release, round_snapped(value, 4), judged.verdict, reason, note, tolerance=rule), judged.verdict
 
 
@@ -450,19 +450,24 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
 def _paper_arithmetic(claim: Claim, ctx: Context) -> list[Row]:
     formula = claim.param("formula")
     if formula == "years-of-mean":
+        # The claim is the period the paper names (``years[1]`` years); its own total and mean test it.
         total, mean = BY_ID[str(claim.param("total"))].number, BY_ID[str(claim.param("mean"))].number
         implied = total / mean
-        short, long = claim.param("years")
-        verdict = arithmetic_verdict(mean, total / short, 1)
+        short, stated = claim.param("years")
+        verdict = arithmetic_verdict(mean, total / stated, 1)
         fits = {Verdict.ARITHMETIC_CONSISTENT: "matches", Verdict.ARITHMETIC_INCONSISTENT: "does not match"}
+        other = fits[arithmetic_verdict(mean, total / short, 1)]
         reason = (
-            f"The paper's own total and mean imply {snap(implied):.2f} years: {snap(total):.0f}/{short} = "
-            f"{snap(total / short):.2f} {fits[verdict]} the printed {mean}, so its period has {short} years, not {long}."
+            f"The paper names a period of {stated} years, but its own total and mean imply {snap(implied):.2f}: "
+            f"{snap(total):.0f}/{stated} = {snap(total / stated):.2f} {fits[verdict]} the printed {mean}, while "
+            f"{snap(total):.0f}/{short} = {snap(total / short):.2f} {other} it."
         )
         note = (
-            f"{snap(total):.0f}/{long} = {snap(total / long):.2f} {fits[arithmetic_verdict(mean, total / long, 1)]} it."
+            "The figures are therefore for a period of "
+            + (f"{stated}" if verdict is Verdict.ARITHMETIC_CONSISTENT else f"{short}")
+            + " years."
         )
-        return [row(claim, NO_VINTAGE, round_snapped(total / short, 2), verdict, reason, note, paper=mean)]
+        return [row(claim, NO_VINTAGE, round_snapped(implied, 2), verdict, reason, note, paper=float(stated))]
     if formula == "percent-fall":
         before, after = BY_ID[str(claim.param("before"))].number, BY_ID[str(claim.param("after"))].number
         fall = 100 * (1 - after / before)
@@ -596,9 +601,14 @@ def _rank_each_period(claim: Claim, ctx: Context) -> list[Row]:
             )
         first_each, second_each = all(r == 1 for r in ranks), all(r <= 2 for r in ranks)
         verdict = criterion_verdict(first_each, second_each)
-        places = " and ".join(f"{'first' if r == 1 else 'second' if r == 2 else f'number {r}'}" for r in ranks)
+        words = [f"{'first' if r == 1 else 'second' if r == 2 else f'number {r}'}" for r in ranks]
+        places = (
+            f"{words[0]} under both presidents"
+            if len(set(words)) == 1
+            else " and ".join(words) + " under the two presidents"
+        )
         reason = (
-            f"{supplier} ranks {places} among {possessive(in_prose(recipient))} suppliers under the two presidents: "
+            f"In release {release}, {supplier} ranks {places} among {possessive(in_prose(recipient))} suppliers: "
             + (
                 "the largest supplier, a crucial role."
                 if first_each
@@ -623,7 +633,8 @@ def _change_between(claim: Claim, ctx: Context) -> list[Row]:
         grew = second > first
         verdict = criterion_verdict(grew == rising)
         reason = (
-            f"{possessive(supplier)} mean yearly deliveries to {in_prose(recipient)} went from {snap(first):.0f} million TIV "
+            f"In release {release}, {possessive(supplier)} mean yearly deliveries to {in_prose(recipient)} went from "
+            f"{snap(first):.0f} million TIV "
             f"({before[0]}-{before[1]}) to {snap(second):.0f} ({after[0]}-{after[1]}): they "
             + ("grew." if grew else "did not grow.")
         )
@@ -646,7 +657,8 @@ def _imports_fall(claim: Claim, ctx: Context) -> list[Row]:
         fell = second < first
         verdict = criterion_verdict(False, fell)
         reason = (
-            f"{possessive(recipient)} yearly arms imports went from {snap(first):.0f} million TIV ({before[0]}-{before[1]}) "
+            f"In release {release}, {possessive(recipient)} yearly arms imports went from {snap(first):.0f} million TIV "
+            f"({before[0]}-{before[1]}) "
             f"to {snap(second):.0f} ({after[0]}-{after[1]}): "
             + (
                 "less reliance on imports, consistent with the claim, though SIPRI cannot show what Iran built itself."
@@ -689,9 +701,9 @@ def _steady(claim: Claim, ctx: Context) -> list[Row]:
             else "; SIPRI's yearly figures rest in part on its own estimates of delivery years (the registers mark these deals as uncertain)"
         )
         reason = (
-            f"Deliveries in {int((values > 0).sum())} of {len(values)} years, with a coefficient of variation of {snap(cv):.2f}"
-            + basis
-            + ": at most partly supported."
+            f"In release {release}, deliveries in {int((values > 0).sum())} of {len(values)} years, with a coefficient "
+            f"of variation of {snap(cv):.2f} (the criterion: a delivery every year and a coefficient of at most "
+            f"{maximum:g})" + basis + ": at most partly supported."
         )
         note = f"Yearly TIV ranges from {snap(values.min()):.0f} to {snap(values.max()):.0f} million."
         return row(claim, release, round_snapped(cv, 3), verdict, reason, note)
@@ -843,7 +855,7 @@ def _flow_below_all(claim: Claim, ctx: Context) -> list[Row]:
         smallest = min(theirs, key=lambda name: theirs[name])
         below = all(own < v for v in theirs.values())
         reason = (
-            f"{_flow(supplier, recipient).capitalize()} ({snap(own):.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
+            f"{_flow(supplier, recipient)[0].upper() + _flow(supplier, recipient)[1:]} ({snap(own):.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
             f"of the smallest of the others ({smallest}, {snap(theirs[smallest]):.0f})"
             + ("." if below else ": not below all of them.")
         )
