@@ -265,3 +265,12 @@ def har_against_ols(fit: pd.DataFrame, suppliers: list[str] | tuple[str, ...]) -
         )
     text = "; ".join(parts)
     return text[0].upper() + text[1:] + ": with so few points, no kind of error is conservative by construction."
+
+
+#: The models' terms as a reader reads them in a table.
+TERM_LABELS = {
+    "intercept": "level in the first year",
+    "trend": "trend (per year)",
+    "level_shift": "jump in level at the break",
+    "slope_change": "change of trend at the break",
+}

@@ -206,7 +206,7 @@ def _other_unit(claim: Claim, ctx: Context) -> list[Row]:
         gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = gap or (
             f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at "
-            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):.0f} million TIV"
+            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):,.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{claim.param('why')}; {info}."))
     return rows
@@ -536,7 +536,7 @@ def _trade_share(claim: Claim, ctx: Context) -> list[Row]:
         gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = (
             gap
-            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):.0f} million TIV"
+            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):,.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{why}; {info}."))
     return rows
@@ -597,7 +597,7 @@ def _rank_each_period(claim: Claim, ctx: Context) -> list[Row]:
             ranks.append(rank)
             shares.append(share)
             parts.append(
-                f"{name} ({start}-{end}): {snap(ranking.get(supplier, 0)):.0f} million TIV, {snap(share):.1f}% share, rank {rank}"
+                f"{name} ({start}-{end}): {snap(ranking.get(supplier, 0)):,.0f} million TIV, {snap(share):.1f}% share, rank {rank}"
             )
         first_each, second_each = all(r == 1 for r in ranks), all(r <= 2 for r in ranks)
         verdict = criterion_verdict(first_each, second_each)
@@ -634,8 +634,8 @@ def _change_between(claim: Claim, ctx: Context) -> list[Row]:
         verdict = criterion_verdict(grew == rising)
         reason = (
             f"In release {release}, {possessive(supplier)} mean yearly deliveries to {in_prose(recipient)} went from "
-            f"{snap(first):.0f} million TIV "
-            f"({before[0]}-{before[1]}) to {snap(second):.0f} ({after[0]}-{after[1]}): they "
+            f"{snap(first):,.0f} million TIV "
+            f"({before[0]}-{before[1]}) to {snap(second):,.0f} ({after[0]}-{after[1]}): they "
             + ("grew." if grew else "did not grow.")
         )
         note = "SIPRI measures deliveries of major arms, one part of a relationship."
@@ -657,9 +657,9 @@ def _imports_fall(claim: Claim, ctx: Context) -> list[Row]:
         fell = second < first
         verdict = criterion_verdict(False, fell)
         reason = (
-            f"In release {release}, {possessive(recipient)} yearly arms imports went from {snap(first):.0f} million TIV "
+            f"In release {release}, {possessive(recipient)} yearly arms imports went from {snap(first):,.0f} million TIV "
             f"({before[0]}-{before[1]}) "
-            f"to {snap(second):.0f} ({after[0]}-{after[1]}): "
+            f"to {snap(second):,.0f} ({after[0]}-{after[1]}): "
             + (
                 "less reliance on imports, consistent with the claim, though SIPRI cannot show what Iran built itself."
                 if fell
@@ -727,7 +727,7 @@ def _leader(claim: Claim, ctx: Context) -> list[Row]:
         second = ranking.iloc[1] if len(ranking) > 1 else 0.0
         reason = (
             f"{first} is {possessive(in_prose(recipient))} largest supplier in {start}-{end} "
-            f"({snap(ranking.iloc[0]):.0f} million TIV, the next {snap(second):.0f})"
+            f"({snap(ranking.iloc[0]):,.0f} million TIV, the next {snap(second):,.0f})"
             + ("." if first == supplier else f", not {supplier}.")
         )
         rows.append(
@@ -776,8 +776,8 @@ def _fall(claim: Claim, ctx: Context) -> list[Row]:
         second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after, coverage=ctx.coverage)
         ratio = second / first
         reason = (
-            f"The {after[0]}-{after[1]} mean ({snap(second):.0f} million TIV a year) is {snap(ratio):.0%} of the "
-            f"{before[0]}-{before[1]} mean ({snap(first):.0f})"
+            f"The {after[0]}-{after[1]} mean ({snap(second):,.0f} million TIV a year) is {snap(ratio):.0%} of the "
+            f"{before[0]}-{before[1]} mean ({snap(first):,.0f})"
             + ("." if ratio < ratio_max else ": not a fall by half.")
         )
         return row(
@@ -831,7 +831,7 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
         )
         note = (
             ", ".join(f"{p} {snap(v):.0f}" for p, v in others.items())
-            + f", {recipient} {snap(base):.0f} million TIV. SIPRI measures deliveries of major arms, one part of 'military ties'."
+            + f", {recipient} {snap(base):,.0f} million TIV. SIPRI measures deliveries of major arms, one part of 'military ties'."
         )
         rows.append(row(claim, release, round_snapped(ratio, 2), criterion_verdict(ratio >= minimum), reason, note))
     return rows
@@ -855,8 +855,8 @@ def _flow_below_all(claim: Claim, ctx: Context) -> list[Row]:
         smallest = min(theirs, key=lambda name: theirs[name])
         below = all(own < v for v in theirs.values())
         reason = (
-            f"{_flow(supplier, recipient)[0].upper() + _flow(supplier, recipient)[1:]} ({snap(own):.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
-            f"of the smallest of the others ({smallest}, {snap(theirs[smallest]):.0f})"
+            f"{_flow(supplier, recipient)[0].upper() + _flow(supplier, recipient)[1:]} ({snap(own):,.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
+            f"of the smallest of the others ({smallest}, {snap(theirs[smallest]):,.0f})"
             + ("." if below else ": not below all of them.")
         )
         note = "US deliveries: " + ", ".join(f"{n} {snap(v):.0f}" for n, v in theirs.items()) + " million TIV."
