@@ -203,8 +203,8 @@ def naive_loop(tiv, coverage) -> dict:
             suppliers = sorted(own["supplier"].unique())
             if coverage.gap(release, None, first, last, recipient=recipient) is None:
                 common = dict(vintage=release, recipient=recipient, suppliers=suppliers, start=first, end=last)
-                out["yearly"].append(supplier_shares(tiv, merge_soviet=False, **common))
-                blocks = supplier_shares(tiv, window=5, merge_soviet=False, **common)
+                out["yearly"].append(supplier_shares(tiv, merge_soviet=False, **common, coverage=coverage))
+                blocks = supplier_shares(tiv, window=5, merge_soviet=False, **common, coverage=coverage)
                 out["blocks"].append(blocks)
                 full = blocks[~blocks["zero_total"]]
                 out["hhi"].append((full["share"] ** 2).groupby(full["period"]).sum())
@@ -213,8 +213,8 @@ def naive_loop(tiv, coverage) -> dict:
                 window = own[own["year"].between(before[0], after[1])]
                 for supplier in sorted(window["supplier"].unique()):
                     if coverage.gap(release, [supplier], before[0], after[1], recipient=recipient) is None:
-                        mean_before = series.period_mean(tiv, release, supplier, recipient, *before)
-                        mean_after = series.period_mean(tiv, release, supplier, recipient, *after)
+                        mean_before = series.period_mean(tiv, release, supplier, recipient, *before, coverage=coverage)
+                        mean_after = series.period_mean(tiv, release, supplier, recipient, *after, coverage=coverage)
                         drop = 100 * (1 - mean_after / mean_before) if mean_before > 0 else float("nan")
                         out["changes"].append((mean_before, mean_after, drop))
     return out

@@ -31,6 +31,7 @@ import pytest
 from sinoiran.analysis import trends
 from sinoiran.base.precision import PRECISION, Precision, stored
 from sinoiran.data import tables
+from sinoiran.data.vintages import current_coverage
 
 from conftest import ROOT
 
@@ -129,8 +130,8 @@ def test_the_perturbation_moves_raw_digits_and_the_policy_absorbs_it():
     """Without the rounding the variant would fail: raw results differ in their last digits."""
     tiv = tables.tiv_deliveries()
     params = trends.TrendParameters()
-    raw = trends.key_results(trends.run(params, tiv))
-    moved = trends.key_results(trends.run(params, noisy(tiv)))
+    raw = trends.key_results(trends.run(params, tiv, coverage=current_coverage()))
+    moved = trends.key_results(trends.run(params, noisy(tiv), coverage=current_coverage()))
     floats = [k for k, v in raw.items() if isinstance(v, float) and math.isfinite(v)]
     assert any(raw[k] != moved[k] for k in floats), "the perturbation moved no digit: the variant would prove nothing"
     assert stored(raw) == stored(moved)

@@ -18,7 +18,7 @@ from sinoiran.claims.checks import Context
 from sinoiran.data import events as events_module
 from sinoiran.data import tables, vintages
 from sinoiran.data.paper import CLAIM_IDS, catalogue, claims_table, read_catalogue
-from sinoiran.data.vintages import VINTAGES
+from sinoiran.data.vintages import VINTAGES, current_coverage
 
 from conftest import ROOT
 
@@ -107,20 +107,38 @@ def test_arithmetic_verdict(printed, computed, decimals, expected):
 
 
 def test_sum_and_mean(toy):
-    assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007) == 60
-    assert series.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007) == 30  # empty 2006 counts as zero
-    assert math.isnan(series.period_sum(toy, "2007", "China", "Iran", 2005, 2007))  # 2007 release ends in 2006
+    assert series.period_sum(toy, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == 60
+    assert (
+        series.period_mean(toy, "2016", "Russia", "Iran", 2005, 2007, coverage=current_coverage()) == 30
+    )  # empty 2006 counts as zero
+    assert math.isnan(
+        series.period_sum(toy, "2007", "China", "Iran", 2005, 2007, coverage=current_coverage())
+    )  # 2007 release ends in 2006
 
 
 def test_ranking_and_share(toy):
     ranking = series.supplier_ranking(toy, "2016", "Iran", 2005, 2007)
     assert list(ranking.index) == ["Russia", "China", "Belarus"]
     block = shares.supplier_shares(
-        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=2005, end=2007, window=3
+        toy,
+        vintage="2016",
+        recipient="Iran",
+        suppliers=["China"],
+        start=2005,
+        end=2007,
+        window=3,
+        coverage=current_coverage(),
     )
     assert block["share"].iloc[0] == pytest.approx(0.40)  # a fraction: 60 of 150
     empty = shares.supplier_shares(
-        toy, vintage="2016", recipient="Iran", suppliers=["China"], start=1990, end=1991, window=2
+        toy,
+        vintage="2016",
+        recipient="Iran",
+        suppliers=["China"],
+        start=1990,
+        end=1991,
+        window=2,
+        coverage=current_coverage(),
     )
     assert bool(empty["zero_total"].iloc[0]) and math.isnan(empty["share"].iloc[0])  # undefined, never a made-up zero
 
@@ -285,7 +303,7 @@ def test_known_results(ledger):
     assert set(ledger[ledger.claim_id == "MAIN-PERIOD"].vintage) == {"-"}  # the paper fixes the period itself
     assert row.loc[("MAIN-2011-TOTAL", "dots-2022/China"), "verdict"] == "reproduced"
     assert row.loc[("MAIN-2011-TOTAL", "dots-2022/Iran"), "verdict"] == "differs"
-    assert row.loc[("MAIN-PERIOD", "-"), "verdict"] == "arithmetic-consistent"
+    assert row.loc[("MAIN-PERIOD", "-"), "verdict"] == "arithmetic-inconsistent"
     assert row.loc[("MAIN-RUS-SUM", "2016"), "reproduced_in"] == ""
 
 
@@ -297,7 +315,7 @@ def test_the_rule_allows_for_the_source_rounding_and_the_printed_interval(ledger
     assert row.loc[("MAIN-NEIGHBOURS-UAE", "2022"), "verdict"] == "reproduced"
 
 
-def test_the_tolerance_is_the_largest_revision_of_another_flow(ledger):
+def test_the_tolerance_is_the_flows_own_revision_between_releases(ledger):
     from sinoiran.analysis.review import release_spread, tolerance_for
 
     spread = release_spread(
@@ -305,15 +323,23 @@ def test_the_tolerance_is_the_largest_revision_of_another_flow(ledger):
         flows=[("China", "Iran"), ("United States", "Pakistan"), ("Russia", "Iran")],
         start=2005,
         end=2011,
+        coverage=current_coverage(),
     )
     pakistan = spread.set_index("recipient").loc["Pakistan"]
     assert pakistan["2016"] == 2246 and pakistan["2022"] == 2430  # US-to-Pakistan moved 8.2% between them
-    tolerance, setter = tolerance_for(spread, "China", "Iran")
-    assert setter == "United States to Pakistan" and tolerance == pytest.approx(2431.6 / 2246 - 1, abs=1e-3)
-    assert (
-        "United States to Pakistan"
-        in ledger.set_index(["claim_id", "vintage"]).loc[("MAIN-CHN-SUM", "2016"), "tolerance"]
-    )
+    tolerance, source = tolerance_for(spread, "United States", "Pakistan")
+    assert source == "its own revision between the releases held"
+    assert tolerance == pytest.approx(2431.59 / 2246 - 1, abs=1e-4)
+    china, _ = tolerance_for(spread, "China", "Iran")
+    assert china == pytest.approx(355 / 309 - 1, abs=1e-4)  # the 2016 release against the 2026 table
+    # a flow held in one release only borrows the largest revision of another
+    lone = spread[spread["supplier"] != "Russia"].assign(**{"spread": lambda f: f["spread"]})
+    lone.loc[lone["supplier"] == "China", "spread"] = float("nan")
+    borrowed, why = tolerance_for(lone, "China", "Iran")
+    assert borrowed == pytest.approx(tolerance) and "United States to Pakistan" in why
+    entry = ledger.set_index(["claim_id", "vintage"]).loc[("MAIN-NEIGHBOURS-PAK", "2016")]
+    assert entry["verdict"] == "differs"  # 11.6% below: more than Pakistan's own 8.3% revision
+    assert entry["tolerance"].endswith("its own revision between the releases held")
 
 
 def test_vintage_filter_keeps_vintage_independent_rows(ledger):
@@ -366,15 +392,28 @@ def test_sums_means_shares_under_reordering_and_scaling(china, russia, scale, se
     frame = tiv_frame(records)
     shuffled = frame.sample(frac=1, random_state=seed.randint(0, 10**6))
     scaled = frame.assign(tiv=frame.tiv * scale)
-    total = series.period_sum(frame, "2016", "China", "Iran", 2005, 2007)
-    assert series.period_sum(shuffled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total)
-    assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total * scale)
-    assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007) == pytest.approx(total / 3)
+    total = series.period_sum(frame, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage())
+    assert series.period_sum(
+        shuffled, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()
+    ) == pytest.approx(total)
+    assert series.period_sum(scaled, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == pytest.approx(
+        total * scale
+    )
+    assert series.period_mean(frame, "2016", "China", "Iran", 2005, 2007, coverage=current_coverage()) == pytest.approx(
+        total / 3
+    )
     if sum(china) + sum(russia) > 0:
 
         def block_share(tiv, suppliers):
             block = shares.supplier_shares(
-                tiv, vintage="2016", recipient="Iran", suppliers=suppliers, start=2005, end=2007, window=3
+                tiv,
+                vintage="2016",
+                recipient="Iran",
+                suppliers=suppliers,
+                start=2005,
+                end=2007,
+                window=3,
+                coverage=current_coverage(),
             )
             return float(block["share"].sum())
 
@@ -403,8 +442,8 @@ def test_every_row_says_why_in_one_sentence(ledger):
     assert ledger["reason"].str.len().gt(20).all() and ledger["reason"].str.endswith(".").all()
     row = ledger.set_index(["claim_id", "vintage"])
     assert row.loc[("MAIN-CHN-SUM", "2016"), "reason"] == (
-        "355 (±3.5 for the table's whole-million cells) is 24% below the printed $470 million, more than the 8.3% "
-        "that releases revise the paper's other flows by."
+        "355 (±3.5 for the table's whole-million cells) is 23.6% below the printed $470 million, more than the "
+        "14.9% by which the releases held revise this flow."
     )
 
 
@@ -418,7 +457,7 @@ def test_corrected_verdicts(ledger):
     assert "SIPRI's assumption" in row.loc[("CONC-CONTINUITY", "2016"), "reason"]
     # 'Crucial' overstates a steady second place.
     assert row.loc[("CTX-HASHEMI-KHATAMI", "2016"), "verdict"] == "partly-supported"
-    assert "second and second" in row.loc[("CTX-HASHEMI-KHATAMI", "2016"), "reason"]
+    assert "ranks second under both presidents" in row.loc[("CTX-HASHEMI-KHATAMI", "2016"), "reason"]
     # The QW-11 is not the HN-5: one of the three covered items, not two.
     assert row.loc[("MAIN-ITEMS", "register-2024"), "recomputed_text"].startswith("1 of 3")
     # The NIE counted covert enrichment-related work in the halted programme: imprecise, not unsupported.

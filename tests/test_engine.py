@@ -502,11 +502,12 @@ def test_the_grid_skips_what_a_release_cannot_run_and_runs_the_rest_on_the_pool(
     import pandas as pd
 
     from sinoiran.data import tables
+    from sinoiran.data.vintages import current_coverage
     from sinoiran.make import grid
 
     tiv = tables.tiv_deliveries()
     combos = grid.parameter_grid(vintages=["2016", "2007"], break_years=(2008,), windows=(1,))
-    runnable, skipped = grid.plan(combos, tiv)
+    runnable, skipped = grid.plan(combos, tiv, current_coverage())
     assert [p.vintage for p in runnable] == ["2016"] and list(skipped["vintage"]) == ["2007"]
     assert "vintage 2007 covers 1950-2006 only" in skipped["skipped"].iloc[0]  # with its reason
     assert grid.run_id(runnable[0]) == "2016_b2008_w1_1992-2015"

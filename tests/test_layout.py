@@ -140,6 +140,29 @@ def test_claims_hold_no_table_primitives():
             assert primitive not in text, f"{path.name} computes on a table itself ({primitive})"
 
 
+def test_analysis_imports_nothing_from_data():
+    """Analysis functions take frames and what each release covers as arguments (a
+    :class:`sinoiran.base.releases.Coverage`); they never read the manifest or the package themselves, so
+    they can be run on any tables, in any folder."""
+    for path in sorted((PACKAGE / "analysis").glob("*.py")):
+        imports = [module for _, module in imported_modules(path) if module.startswith("sinoiran.data")]
+        assert imports == [], f"{path.name} imports {imports}"
+
+
+def test_analysis_builds_no_sentences_for_the_book():
+    """Sentences are made in book/ (trend_text, unusual_text); analysis returns numbers and frames."""
+    for path in sorted((PACKAGE / "analysis").glob("*.py")):
+        assert not path.stem.endswith("_text"), path.name
+        tree = ast.parse(path.read_text())
+        builders = [
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef)
+            and (node.name.endswith("_sentence") or node.name in ("findings", "question"))
+        ]
+        assert builders == [], f"{path.name} builds sentences: {builders}"
+
+
 def test_no_import_cycle_anywhere_in_the_package():
     """No module imports itself through others, inside a stage or across stages (function-level imports
     included: an import hidden in a function is still a dependency)."""

@@ -12,6 +12,7 @@ from sinoiran.analysis import models, shares, trends
 from sinoiran.base.precision import stored
 from sinoiran.book import sensitivity, trend_text
 from sinoiran.data import tables
+from sinoiran.data.vintages import current_coverage
 from sinoiran.make import grid
 
 from conftest import ROOT
@@ -97,7 +98,7 @@ def test_har_p_value_is_not_below_the_ols_one_on_iran(tiv):
     rests on, HAR inference is more cautious than plain OLS: significant at 5% with OLS errors only. (For
     Russia's trend, far from significance either way, the HAR p-value, 0.45, is a little below OLS's 0.51:
     a HAR test is not always more conservative, which is why this is a test on data, not a property.)"""
-    run = trends.run(trends.TrendParameters(), tiv, n_boot=200)
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=200, coverage=current_coverage())
     china = run.linear["China"]
     har_p = china.coefficients.set_index("term").loc["trend", "p_value"]
     assert har_p >= china.statistic("p_ols")
@@ -129,7 +130,7 @@ def test_censored_draws_are_not_crossings():
     never = models.overtaking_year(low, high, start=2000, end=2011, n_boot=50)
     assert never["kind"] == models.NEVER and math.isnan(never["year"]) and never["share_never"] == 1.0
     assert not never["identified"] and not never["high_pinned"] and math.isnan(never["ci_high"])
-    assert trend_text.interval_text(never).startswith("not pinned down")
+    assert trend_text.interval_text(never).startswith("not given: the fitted lines do not cross")
     always = models.overtaking_year(high, low, start=2000, end=2011, n_boot=50)
     assert always["kind"] == models.AHEAD_FROM_START and math.isnan(always["year"])
     assert always["share_ahead_from_start"] == 1.0 and not always["low_pinned"]
@@ -138,7 +139,12 @@ def test_censored_draws_are_not_crossings():
 def test_pakistan_is_left_censored_and_says_so(tiv):
     """China is ahead of the United States in Pakistan's imports from 1992 on (release 2016): the fitted
     overtaking is 'ahead from the start', few draws cross, and no year is reported."""
-    run = trends.run(trends.TrendParameters(recipient="Pakistan", suppliers=("PRC", "USA")), tiv, n_boot=2000)
+    run = trends.run(
+        trends.TrendParameters(recipient="Pakistan", suppliers=("PRC", "USA")),
+        tiv,
+        n_boot=2000,
+        coverage=current_coverage(),
+    )
     o = run.overtaking
     assert o["kind"] == models.AHEAD_FROM_START and not o["identified"] and not o["low_pinned"]
     assert 0 < o["share_crossing"] < 0.1 and o["share_ahead_from_start"] > 0.9
@@ -146,7 +152,7 @@ def test_pakistan_is_left_censored_and_says_so(tiv):
 
 
 def test_iran_crossing_is_not_identified_and_the_chapter_does_not_print_a_year(tiv):
-    run = trends.run(trends.TrendParameters(), tiv, n_boot=2000)
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=2000, coverage=current_coverage())
     o = run.overtaking
     assert o["kind"] == models.CROSSING and not o["identified"]
     assert o["share_ahead_from_start"] > 0.025 and o["share_never"] > 0.025  # censored on both sides
@@ -154,7 +160,7 @@ def test_iran_crossing_is_not_identified_and_the_chapter_does_not_print_a_year(t
 
 
 def test_block_length_sensitivity_keeps_the_point_and_moves_the_interval(tiv):
-    run = trends.run(trends.TrendParameters(), tiv, n_boot=500)
+    run = trends.run(trends.TrendParameters(), tiv, n_boot=500, coverage=current_coverage())
     table = run.block_sensitivity
     assert list(table["block"]) == [2, 3, 4, 5]
     assert table["year"].nunique() == 1 and table["kind"].nunique() == 1  # the point is the fit's, not the draws'
@@ -177,7 +183,7 @@ def test_sipri_blocks_end_in_the_last_year_with_data():
 
 def test_block_table_sums_before_dividing_and_shows_volumes(tiv):
     params = trends.TrendParameters()
-    blocks = trends.block_table(tiv, params)
+    blocks = trends.block_table(tiv, params, coverage=current_coverage())
     late = blocks[blocks["period"] == "2011-2015"].set_index("supplier")
     rows = tiv[(tiv.vintage == "2016") & (tiv.recipient == "Iran") & tiv.year.between(2011, 2015)]
     assert late.loc["China", "tiv"] == pytest.approx(rows.loc[rows.supplier == "China", "tiv"].sum())
@@ -202,16 +208,26 @@ def test_shares_handle_years_with_no_imports():
         }
     )
     args = dict(vintage="2016", recipient="Iran", suppliers=["China", "Russia"], start=2000, end=2002)
-    annual = shares.supplier_shares(tiv, **args, others=True)
+    annual = shares.supplier_shares(tiv, **args, others=True, coverage=current_coverage())
     china = annual[annual.supplier == "China"].set_index("year")
     assert china.loc[2000, "share"] == 0.25 and china.loc[2002, "share"] == 1.0
     assert math.isnan(china.loc[2001, "share"]) and bool(china.loc[2001, "zero_total"])
-    block = shares.supplier_shares(tiv, **args, window=3)
+    block = shares.supplier_shares(tiv, **args, window=3, coverage=current_coverage())
     assert block.set_index("supplier").loc["China", "share"] == pytest.approx(15 / 45)  # sums first, then divides
-    rolling = shares.supplier_shares(tiv, **args, window=2, rolling=True).set_index(["supplier", "year"])
+    rolling = shares.supplier_shares(tiv, **args, window=2, rolling=True, coverage=current_coverage()).set_index(
+        ["supplier", "year"]
+    )
     assert rolling.loc[("China", 2001), "share"] == 0.25 and rolling.loc[("China", 2002), "share"] == 1.0
     with pytest.raises(ValueError, match="shares need every supplier"):
-        shares.supplier_shares(tiv, vintage="2022", recipient="Iran", suppliers=["China"], start=2000, end=2002)
+        shares.supplier_shares(
+            tiv,
+            vintage="2022",
+            recipient="Iran",
+            suppliers=["China"],
+            start=2000,
+            end=2002,
+            coverage=current_coverage(),
+        )
 
 
 # --- parameters ----------------------------------------------------------------------------
@@ -248,18 +264,20 @@ def tiv():
 def test_invalid_parameters_stop_before_computing(tiv, change, message):
     params = trends.TrendParameters(**change)
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        trends.run(params, tiv)
+        trends.run(params, tiv, coverage=current_coverage())
 
 
 def test_partial_vintage_says_its_denominator(tiv):
-    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv) == (
+    assert trends.validate(trends.TrendParameters(vintage="2022"), tiv, coverage=current_coverage()) == (
         "suppliers held in vintage 2022 (China, Russia, United States)"
     )
 
 
 def test_names_people_type_are_resolved_before_the_run(tiv):
     params = trends.resolve_names(
-        trends.TrendParameters(recipient="Islamic Republic of Iran", suppliers=("PRC", "Russian Federation")), tiv
+        trends.TrendParameters(recipient="Islamic Republic of Iran", suppliers=("PRC", "Russian Federation")),
+        tiv,
+        coverage=current_coverage(),
     )
     assert (params.recipient, params.suppliers) == ("Iran", ("China", "Russia"))
 
@@ -268,7 +286,7 @@ def test_names_people_type_are_resolved_before_the_run(tiv):
 def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
     params = trends.TrendParameters(vintage="2026-mirror", start_year=1995, break_year=2010, window=3)
     from_notebook = grid.execute_one(params, str(tmp_path))
-    in_process = trends.key_results(trends.run(params, tiv))
+    in_process = trends.key_results(trends.run(params, tiv, coverage=current_coverage()))
     assert from_notebook["vintage"] == "2026-mirror" and from_notebook["window"] == 3
     for key, value in stored(in_process).items():  # the chapter glues its results by the precision policy
         if isinstance(value, float) and value != value:
@@ -281,8 +299,10 @@ def test_papermill_run_with_non_default_parameters(tiv, tmp_path):
 def test_committed_sensitivity_results_are_current(tiv):
     """The committed grid equals a fresh in-process recomputation (same seed), so it is never stale."""
     committed = sensitivity.load_results(ROOT / "results" / "sensitivity.csv")
-    runnable, skipped = grid.plan(grid.parameter_grid(), tiv)
-    fresh = grid.assemble(pd.DataFrame([trends.key_results(trends.run(p, tiv)) for p in runnable]), skipped)
+    runnable, skipped = grid.plan(grid.parameter_grid(coverage=current_coverage()), tiv, coverage=current_coverage())
+    fresh = grid.assemble(
+        pd.DataFrame([trends.key_results(trends.run(p, tiv, coverage=current_coverage())) for p in runnable]), skipped
+    )
     assert len(committed) == len(fresh)
     pd.testing.assert_frame_equal(
         committed.drop(columns=["skipped"]).reset_index(drop=True),

@@ -227,6 +227,7 @@ def test_the_panels_shares_equal_supplier_shares(committed, release, recipient, 
         end=last,
         merge_soviet=False,
         **options,
+        coverage=current_coverage(),
     )
     ours = panel.panel_shares(data, kind=kind, width=options.get("window", 5), suppliers=SUPPLIERS)
     _same(ours[(ours.release == release) & (ours.recipient == recipient)], theirs)
@@ -238,7 +239,13 @@ def test_merged_predecessors_equal_supplier_shares_merging_the_soviet_union(comm
     merged = panel.build_panel(tiv, coverage, merge_predecessors=True, releases=[release])
     first, last = merged.years(release)
     theirs = supplier_shares(
-        tiv, vintage=release, recipient=recipient, suppliers=["China", "Russia"], start=first, end=last
+        tiv,
+        vintage=release,
+        recipient=recipient,
+        suppliers=["China", "Russia"],
+        start=first,
+        end=last,
+        coverage=current_coverage(),
     )
     ours = panel.panel_shares(merged, suppliers=["China", "Russia"])
     _same(ours[ours.recipient == recipient], theirs)
@@ -257,7 +264,7 @@ def test_merged_predecessors_equal_supplier_shares_merging_the_soviet_union(comm
 def test_the_panels_shares_equal_the_trends_code(committed, values):
     tiv, coverage, _ = committed
     params = trends.TrendParameters(**values)
-    theirs = trends.share_table(tiv, params)
+    theirs = trends.share_table(tiv, params, coverage=current_coverage())
     years = tiv[tiv["year"].between(params.start_year, params.end_year)]
     cut = panel.build_panel(years, coverage, releases=[params.vintage], merge_predecessors=True)
     ours = panel.panel_shares(
@@ -265,7 +272,7 @@ def test_the_panels_shares_equal_the_trends_code(committed, values):
     )
     ours = ours[(ours.recipient == params.recipient) & (ours.first_year >= params.start_year)]
     _same(ours, theirs)
-    table = trends.block_table(tiv, params)
+    table = trends.block_table(tiv, params, coverage=current_coverage())
     blocks = table[table["complete"]].pivot(index="period", columns="supplier", values="share")
     ours_blocks = panel.panel_shares(cut, kind="block", suppliers=list(params.suppliers))
     ours_blocks = ours_blocks[
@@ -293,7 +300,7 @@ def test_russias_fall_baseline_equals_the_one_recipient_period_change(committed)
     assert baseline.n > 10 and baseline.focus_rank is not None
     for row in baseline.clients.itertuples():
         mean_before, mean_after, drop = series.period_change(
-            tiv, "2025", "Russia", row.recipient, (2005, 2007), (2008, 2011)
+            tiv, "2025", "Russia", row.recipient, (2005, 2007), (2008, 2011), coverage=current_coverage()
         )
         assert row.mean_before == pytest.approx(mean_before) and row.value == pytest.approx(drop)
         assert mean_before >= panel.SIZEABLE_TIV_PER_YEAR
@@ -420,6 +427,7 @@ def test_the_panel_command_works_on_an_all_pairs_export_added_with_data_add(
             start=span.first,
             end=span.last,
             merge_soviet=False,
+            coverage=current_coverage(),
         )
         theirs = theirs[theirs["tiv"] > 0].set_index(["year", "supplier"])["share"]
         ours = rows[rows["tiv"] > 0].set_index(["year", "supplier"])["share"]

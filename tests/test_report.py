@@ -10,6 +10,7 @@ import sys
 import nbformat
 import pytest
 
+from sinoiran.data.vintages import current_coverage
 from sinoiran.make import report
 
 from conftest import ROOT
@@ -100,7 +101,7 @@ def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
     assert result.stdout.strip().endswith("pakistan.html") and result.stderr == ""
     page = html.unescape((tmp_path / "pakistan.html").read_text())
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    run = trends.run(trends.TrendParameters.from_values(**values), tables.tiv_deliveries())
+    run = trends.run(trends.TrendParameters.from_values(**values), tables.tiv_deliveries(), coverage=current_coverage())
     data_end = VINTAGES[run.parameters.vintage].data_end
     for sentence in [trend_text.observed_sentence(run, data_end), *trend_text.findings(run).values()]:
         assert " ".join(sentence.split()) in text, sentence

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from sinoiran.analysis import deals, review
+from sinoiran.data.vintages import current_coverage
 
 
 def register(rows):
@@ -61,6 +62,7 @@ def test_older_release_test_scales_by_the_overlap():
         overlap=(2005, 2006),
         reference="2007",
         printed=105.0,
+        coverage=current_coverage(),
     )
     row = test.set_index("release").loc["2016"]
     assert row["sum 2005-2011"] == 70 and row["implied older-release total"] == pytest.approx(105.0)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from sinoiran.analysis.series import annual_deliveries, period_totals
+from sinoiran.data.vintages import current_coverage
 
 
 @pytest.fixture
@@ -24,7 +25,9 @@ def tiv():
 
 
 def test_missing_years_are_zero_inside_coverage_and_nan_outside(tiv):
-    grid = annual_deliveries(tiv, recipient="Iran", suppliers=["China", "Russia"], start=2005, end=2007)
+    grid = annual_deliveries(
+        tiv, recipient="Iran", suppliers=["China", "Russia"], start=2005, end=2007, coverage=current_coverage()
+    )
     value = grid.set_index(["vintage", "supplier", "year"])["tiv"]
     assert value[("2016", "China", 2006)] == 0.0  # covered, nothing delivered
     assert math.isnan(value[("2007", "China", 2007)])  # after the 2007 release's last year
@@ -33,7 +36,9 @@ def test_missing_years_are_zero_inside_coverage_and_nan_outside(tiv):
 
 
 def test_period_totals_never_report_a_partial_sum(tiv):
-    totals = period_totals(tiv, supplier="China", recipient="Iran", start=2005, end=2007).set_index("vintage")
+    totals = period_totals(
+        tiv, supplier="China", recipient="Iran", start=2005, end=2007, coverage=current_coverage()
+    ).set_index("vintage")
     assert totals.loc["2016", "total"] == 90.0 and totals.loc["2016", "mean"] == 30.0
     assert bool(totals.loc["2016", "complete"])
     assert math.isnan(totals.loc["2007", "total"]) and totals.loc["2007", "years_covered"] == 2
@@ -41,4 +46,4 @@ def test_period_totals_never_report_a_partial_sum(tiv):
 
 def test_start_after_end_is_refused(tiv):
     with pytest.raises(ValueError, match="start year 2008 is after end year 2005"):
-        annual_deliveries(tiv, recipient="Iran", suppliers=["China"], start=2008, end=2005)
+        annual_deliveries(tiv, recipient="Iran", suppliers=["China"], start=2008, end=2005, coverage=current_coverage())

@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from sinoiran.analysis import unusual
 from sinoiran.analysis.panel import Baseline, _ranked
 from sinoiran.book import plots
+from sinoiran.book import unusual_text as unusual
 from sinoiran.book.glue import figure_content
 
 

@@ -292,11 +292,13 @@ def _panel(args: argparse.Namespace) -> int:
 def _sensitivity(args: argparse.Namespace) -> int:
     from sinoiran.data import tables
     from sinoiran.data.build import write_csv
+    from sinoiran.data.vintages import current_coverage
     from sinoiran.make import grid as sensitivity
 
     tiv = tables.tiv_deliveries()
-    grid = sensitivity.parameter_grid()
-    runnable, skipped = sensitivity.plan(grid, tiv)
+    coverage = current_coverage()
+    grid = sensitivity.parameter_grid(coverage=coverage)
+    runnable, skipped = sensitivity.plan(grid, tiv, coverage)
     print(
         f"{len(grid)} combinations: {len(runnable)} to run, {len(skipped)} skipped (invalid for their vintage)",
         file=sys.stderr,

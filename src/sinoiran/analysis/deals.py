@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
-from sinoiran.data.paper import ListedItem
-from sinoiran.data.vintages import REGISTER_LABELS
+from sinoiran.base.releases import ListedItem
 
 
 def _marked(flag: object) -> bool:
@@ -63,11 +64,19 @@ def register_records(
 
 
 def listed_items_check(
-    register: pd.DataFrame, items: list[ListedItem], supplier: str = "China", period: tuple[int, int] = (2005, 2013)
+    register: pd.DataFrame,
+    items: list[ListedItem],
+    *,
+    registers: Mapping[str, str],
+    supplier: str = "China",
+    period: tuple[int, int] = (2005, 2013),
 ) -> pd.DataFrame:
-    """Per item and register vintage: in coverage?, records found, with deliveries in ``period``?"""
+    """Per item and register vintage: in coverage?, records found, with deliveries in ``period``?
+
+    ``registers`` maps each register's ledger label to its vintage (``register-2024`` -> ``2024``), as
+    :attr:`sinoiran.base.releases.Coverage.registers` holds them."""
     rows = []
-    for label, vintage in REGISTER_LABELS.items():
+    for label, vintage in registers.items():
         for item in items:
             if not item.covered:
                 rows.append(
@@ -256,3 +265,17 @@ def even_spread(deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipi
         years = sorted(deal["year"].unique())
         spread.extend((int(year), float(deal["tiv"].sum()) / len(years)) for year in years)
     return pd.DataFrame(spread, columns=["year", "tiv"]).groupby("year")["tiv"].sum().rename("tiv")
+
+
+def local_production_share(
+    deliveries: pd.DataFrame, *, vintage: str, supplier: str, recipient: str, start: int, end: int
+) -> float:
+    """The part (a fraction) of ``supplier``'s TIV delivered to ``recipient`` in ``start..end`` that a
+    transfers export marks as produced under licence in the recipient (``local_production``): SIPRI counts
+    such production as a transfer from the licensor. NaN where the release has no per-delivery rows."""
+    rows = _pair_rows(deliveries, vintage, supplier, recipient)
+    rows = rows[rows["year"].between(start, end)]
+    if rows.empty or rows["tiv"].sum() <= 0:
+        return float("nan")
+    local = rows["local_production"].fillna(False).astype(bool)
+    return float(rows.loc[local, "tiv"].sum() / rows["tiv"].sum())

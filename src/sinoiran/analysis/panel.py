@@ -52,7 +52,7 @@ import pandas as pd
 
 from sinoiran.analysis.shares import sipri_blocks
 from sinoiran.base.errors import UsageError
-from sinoiran.base.names import PREDECESSORS, actor_kind
+from sinoiran.base.names import PREDECESSORS, actor_kind, possessive
 from sinoiran.base.releases import Coverage
 
 #: The paper's comparison: 2005-2007 (Russia's deliveries before the UN measures bit) against 2008-2011.
@@ -981,7 +981,7 @@ def supplier_fall_baseline(
     apart = panel.kept_apart
     return Baseline(
         release=release,
-        measure=f"fall in {supplier}'s deliveries, percent",
+        measure=f"fall in {possessive(supplier)} deliveries, percent",
         supplier=supplier,
         before=before,
         after=after,
@@ -1098,7 +1098,7 @@ def share_shift_baseline(
     )
     return Baseline(
         release=release,
-        measure=f"change in {supplier}'s share of imports, percentage points",
+        measure=f"change in {possessive(supplier)} share of imports, percentage points",
         supplier=supplier,
         before=before,
         after=after,

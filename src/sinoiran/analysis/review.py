@@ -10,17 +10,19 @@ import pandas as pd
 
 from sinoiran.analysis.series import annual_deliveries, holds_pair, period_mean, period_sum
 from sinoiran.base.names import NEIGHBOURS
-from sinoiran.data.vintages import VINTAGES, coverage_gap
+from sinoiran.base.releases import Coverage
 
 
-def period_readings(tiv: pd.DataFrame, *, supplier: str, recipient: str, printed_total: float) -> pd.DataFrame:
+def period_readings(
+    tiv: pd.DataFrame, *, supplier: str, recipient: str, printed_total: float, coverage: Coverage
+) -> pd.DataFrame:
     """The paper's total under both readings of its period (2005-2011 and 2005-2012), per vintage."""
     rows = []
-    for vintage in VINTAGES:
-        if coverage_gap(vintage, [supplier], 2005, 2012, recipient=recipient):
+    for vintage in coverage.labels:
+        if coverage.gap(vintage, [supplier], 2005, 2012, recipient=recipient):
             continue
-        s11 = period_sum(tiv, vintage, supplier, recipient, 2005, 2011)
-        s12 = period_sum(tiv, vintage, supplier, recipient, 2005, 2012)
+        s11 = period_sum(tiv, vintage, supplier, recipient, 2005, 2011, coverage=coverage)
+        s12 = period_sum(tiv, vintage, supplier, recipient, 2005, 2012, coverage=coverage)
         rows.append(
             {
                 "vintage": vintage,
@@ -41,18 +43,19 @@ def decline_grid(
     afters: list[tuple[int, int]],
     supplier: str = "Russia",
     recipient: str = "Iran",
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Percent fall of mean yearly deliveries between every pair of base periods, per vintage."""
     rows = []
-    for vintage in VINTAGES:
+    for vintage in coverage.labels:
         for before in befores:
             for after in afters:
-                if coverage_gap(
+                if coverage.gap(
                     vintage, [supplier], min(before[0], after[0]), max(before[1], after[1]), recipient=recipient
                 ):
                     continue
-                b = period_mean(tiv, vintage, supplier, recipient, *before)
-                a = period_mean(tiv, vintage, supplier, recipient, *after)
+                b = period_mean(tiv, vintage, supplier, recipient, *before, coverage=coverage)
+                a = period_mean(tiv, vintage, supplier, recipient, *after, coverage=coverage)
                 rows.append(
                     {
                         "vintage": vintage,
@@ -66,9 +69,11 @@ def decline_grid(
     return pd.DataFrame(rows)
 
 
-def vintage_disagreement(tiv: pd.DataFrame, *, supplier: str, recipient: str, start: int, end: int) -> pd.DataFrame:
+def vintage_disagreement(
+    tiv: pd.DataFrame, *, supplier: str, recipient: str, start: int, end: int, coverage: Coverage
+) -> pd.DataFrame:
     """Per year: the lowest and highest value the vintages give, and the spread relative to the lowest (percent)."""
-    grid = annual_deliveries(tiv, recipient=recipient, suppliers=[supplier], start=start, end=end)
+    grid = annual_deliveries(tiv, recipient=recipient, suppliers=[supplier], start=start, end=end, coverage=coverage)
     wide = grid.pivot(index="year", columns="vintage", values="tiv")
     out = pd.DataFrame({"vintages": wide.notna().sum(axis=1), "lowest": wide.min(axis=1), "highest": wide.max(axis=1)})
     out["spread (%)"] = 100 * (out["highest"] - out["lowest"]) / out["lowest"].where(out["lowest"] > 0)
@@ -89,7 +94,13 @@ def fob_cif_gap(dots: pd.DataFrame) -> pd.DataFrame:
 
 
 def buyers_comparison(
-    tiv: pd.DataFrame, totals: pd.DataFrame, *, vintage: str = "2016", start: int = 2005, end: int = 2011
+    tiv: pd.DataFrame,
+    totals: pd.DataFrame,
+    *,
+    vintage: str = "2016",
+    start: int = 2005,
+    end: int = 2011,
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Like-for-like volumes: each country's imports from all suppliers, and from the one supplier the paper uses.
 
@@ -104,7 +115,7 @@ def buyers_comparison(
             & (totals["orientation"] == "by-recipient")
             & totals["year"].between(start, end)
         ]["tiv"].sum()
-        from_supplier = period_sum(tiv, vintage, supplier, recipient, start, end)
+        from_supplier = period_sum(tiv, vintage, supplier, recipient, start, end, coverage=coverage)
         rows.append(
             {
                 "recipient": recipient,
@@ -134,14 +145,14 @@ def verdict_stability(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def tiv_to_dollars_ratio(
-    tiv: pd.DataFrame, *, paper_value: float, supplier: str, recipient: str, year: int
+    tiv: pd.DataFrame, *, paper_value: float, supplier: str, recipient: str, year: int, coverage: Coverage
 ) -> pd.DataFrame:
     """How the paper's dollar figure for one year compares with SIPRI's TIV in each vintage."""
     rows = []
-    for vintage in VINTAGES:
-        if coverage_gap(vintage, [supplier], year, year, recipient=recipient):
+    for vintage in coverage.labels:
+        if coverage.gap(vintage, [supplier], year, year, recipient=recipient):
             continue
-        value = period_sum(tiv, vintage, supplier, recipient, year, year)
+        value = period_sum(tiv, vintage, supplier, recipient, year, year, coverage=coverage)
         rows.append(
             {"vintage": vintage, "SIPRI TIV": value, "paper (US$ m)": paper_value, "paper / TIV": paper_value / value}
         )
@@ -158,6 +169,7 @@ def older_release_test(
     overlap: tuple[int, int],
     reference: str,
     printed: float,
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Could an older release explain a printed total? A test, per later release that covers the period.
 
@@ -167,15 +179,15 @@ def older_release_test(
     scaled like the overlap (the *implied older-release total*); and how far the printed total lies from
     that (percent of the implied total). Millions of TIV throughout.
     """
-    reference_sum = period_sum(tiv, reference, supplier, recipient, *overlap)
+    reference_sum = period_sum(tiv, reference, supplier, recipient, *overlap, coverage=coverage)
     rows = []
-    for vintage in VINTAGES:
-        if vintage == reference or coverage_gap(vintage, [supplier], start, end, recipient=recipient):
+    for vintage in coverage.labels:
+        if vintage == reference or coverage.gap(vintage, [supplier], start, end, recipient=recipient):
             continue
         if not holds_pair(tiv, vintage, supplier, recipient):  # a sum over a pair the copy lacks would read as zero
             continue
-        period = period_sum(tiv, vintage, supplier, recipient, start, end)
-        on_overlap = period_sum(tiv, vintage, supplier, recipient, *overlap)
+        period = period_sum(tiv, vintage, supplier, recipient, start, end, coverage=coverage)
+        on_overlap = period_sum(tiv, vintage, supplier, recipient, *overlap, coverage=coverage)
         factor = reference_sum / on_overlap if on_overlap else float("nan")
         implied = period * factor
         rows.append(
@@ -200,6 +212,7 @@ def rebuilt_against_tables(
     start: int,
     end: int,
     yearly_values: dict[str, tuple[str, pd.Series]] | None = None,
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Deal-by-deal rebuilds beside each release's yearly table, summed over the period (millions of TIV).
 
@@ -226,13 +239,13 @@ def rebuilt_against_tables(
                 "total": float(series[(series.index >= start) & (series.index <= end)].sum()),
             }
         )
-    for vintage in VINTAGES:
-        if not coverage_gap(vintage, [supplier], start, end, recipient=recipient):
+    for vintage in coverage.labels:
+        if not coverage.gap(vintage, [supplier], start, end, recipient=recipient):
             rows.append(
                 {
                     "source": f"release {vintage}",
                     "kind": "yearly table",
-                    "total": period_sum(tiv, vintage, supplier, recipient, start, end),
+                    "total": period_sum(tiv, vintage, supplier, recipient, start, end, coverage=coverage),
                 }
             )
     return pd.DataFrame(rows)
@@ -246,6 +259,7 @@ def exporter_baseline(
     recipient: str,
     before: tuple[int, int],
     after: tuple[int, int],
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Did ``supplier``'s deliveries to ``recipient`` fall more than its deliveries to everyone else?
 
@@ -256,16 +270,18 @@ def exporter_baseline(
     and to all others (millions of TIV) before and after, and the percent change of each.
     """
     rows = []
-    for vintage in VINTAGES:
+    for vintage in coverage.labels:
         world = totals[
             (totals["vintage"] == vintage) & (totals["country"] == supplier) & (totals["orientation"] == "by-supplier")
         ].set_index("year")["tiv"]
         years = range(min(before[0], after[0]), max(before[1], after[1]) + 1)
-        if coverage_gap(vintage, [supplier], years[0], years[-1], recipient=recipient) or not all(
+        if coverage.gap(vintage, [supplier], years[0], years[-1], recipient=recipient) or not all(
             y in world.index for y in years
         ):
             continue
-        to_recipient = {p: period_mean(tiv, vintage, supplier, recipient, *p) for p in (before, after)}
+        to_recipient = {
+            p: period_mean(tiv, vintage, supplier, recipient, *p, coverage=coverage) for p in (before, after)
+        }
         to_others = {p: float(world.loc[p[0] : p[1]].mean()) - to_recipient[p] for p in (before, after)}
         rows.append(
             {
@@ -284,7 +300,13 @@ def exporter_baseline(
 
 
 def release_spread(
-    tiv: pd.DataFrame, *, flows: list[tuple[str, str]], start: int, end: int, releases: list[str] | None = None
+    tiv: pd.DataFrame,
+    *,
+    flows: list[tuple[str, str]],
+    start: int,
+    end: int,
+    releases: list[str] | None = None,
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """How much the same flows move between releases: the sum over ``start..end`` of each (supplier,
     recipient) in every release that holds it, and the flow's relative range (largest over smallest,
@@ -292,17 +314,17 @@ def release_spread(
 
     Columns: ``supplier``, ``recipient``, one column per release (millions of TIV; NaN where a release does
     not hold the flow), ``releases`` (how many hold it), ``spread`` (a fraction). This is the measure of
-    how far a figure can move by revision alone; the claims' tolerance for an amount is the largest spread of
-    the paper's *other* flows (:func:`tolerance_for`).
+    how far a figure can move by revision alone; the claims' tolerance for an amount of a flow is that flow's
+    spread (:func:`tolerance_for`).
     """
-    labels = releases or list(VINTAGES)
+    labels = releases or coverage.labels
     rows = []
     for supplier, recipient in flows:
         values = {}
         for vintage in labels:
-            if coverage_gap(vintage, [supplier], start, end, recipient=recipient):
+            if coverage.gap(vintage, [supplier], start, end, recipient=recipient):
                 continue
-            values[vintage] = period_sum(tiv, vintage, supplier, recipient, start, end)
+            values[vintage] = period_sum(tiv, vintage, supplier, recipient, start, end, coverage=coverage)
         held = [v for v in values.values() if v == v and v > 0]
         rows.append(
             {
@@ -317,13 +339,20 @@ def release_spread(
 
 
 def tolerance_for(spread: pd.DataFrame, supplier: str, recipient: str) -> tuple[float, str]:
-    """The tolerance for an amount of one flow: the largest spread between releases of the paper's other flows
-    (so that no flow sets its own), and which flow set it, in words."""
-    others = spread[~((spread["supplier"] == supplier) & (spread["recipient"] == recipient))].dropna(subset=["spread"])
+    """The tolerance for an amount of one flow: how far the releases held move that same flow over the same
+    years (its ``spread``), so that *close* means "within what SIPRI's own revisions move this figure by".
+    A flow held in fewer than two releases has no spread of its own; it takes the largest spread of the
+    paper's other flows. Returns the tolerance (a fraction) and where it comes from, in words."""
+    own = spread[(spread["supplier"] == supplier) & (spread["recipient"] == recipient)].dropna(subset=["spread"])
+    if not own.empty:
+        return float(own["spread"].iloc[0]), "its own revision between the releases held"
+    others = spread.dropna(subset=["spread"])
     if others.empty:
-        return float("nan"), "no other flow is held in two releases"
+        return float("nan"), "no flow is held in two releases"
     top = others.loc[others["spread"].idxmax()]
-    return float(top["spread"]), f"{top['supplier']} to {top['recipient']}"
+    return float(
+        top["spread"]
+    ), f"held in one release only: the largest revision of another flow ({top['supplier']} to {top['recipient']})"
 
 
 def revision_by_recipient(
@@ -337,7 +366,9 @@ def revision_by_recipient(
     min_volume: float = 50.0,
 ) -> pd.DataFrame:
     """How a later ``release`` revised ``supplier``'s deliveries to each recipient that an older ``reference``
-    release also holds, over ``start..end`` (years both cover).
+    release also holds, over ``start..end`` (years both cover). Both releases must hold every recipient of
+    the supplier over those years (the 2007 exporter table, the 2025 all-pairs export): a recipient one of
+    them does not list received nothing in it.
 
     One row per recipient with at least ``min_volume`` million TIV in the later release over the years (a
     ratio of two small numbers says nothing): ``reference`` and ``release`` sums (millions of TIV), their
@@ -348,7 +379,9 @@ def revision_by_recipient(
     years = tiv["year"].between(start, end) & (tiv["supplier"] == supplier)
     old = tiv[years & (tiv["vintage"] == reference)].groupby("recipient")["tiv"].sum()
     new = tiv[years & (tiv["vintage"] == release)].groupby("recipient")["tiv"].sum()
-    both = pd.DataFrame({"reference": old, "release": new}).dropna()
+    # Both tables hold every recipient of the supplier (an exporter table, an all-pairs export), so a
+    # recipient missing from one received nothing in it: zero, not unknown.
+    both = pd.DataFrame({"reference": old, "release": new}).fillna(0.0)
     both = both[both["release"] >= min_volume]
     both["ratio"] = both["reference"] / both["release"]
     both = both.sort_values("ratio", ascending=False, kind="stable")

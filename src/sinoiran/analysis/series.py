@@ -18,20 +18,22 @@ import numpy as np
 import pandas as pd
 
 from sinoiran.base.errors import UsageError
-from sinoiran.data.vintages import check_vintage, current_coverage
+from sinoiran.base.releases import Coverage
 
 
-def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> pd.Series:
+def yearly(
+    tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int, *, coverage: Coverage
+) -> pd.Series:
     """Deliveries from ``supplier`` to ``recipient`` per year ``start..end`` in ``vintage`` (millions of TIV).
 
     Indexed by year: the delivered TIV, ``0.0`` where the vintage covers the
     year and supplier but records no delivery, ``NaN`` where it does not cover
-    them. ``tiv`` is the ``sipri_tiv`` table.
+    them. ``tiv`` is the ``sipri_tiv`` table; ``coverage`` says what each release holds
+    (:class:`sinoiran.base.releases.Coverage`).
     """
     if start > end:
         raise UsageError(f"start year {start} is after end year {end}")
-    coverage = current_coverage()
-    check_vintage(vintage)
+    coverage.check(vintage)
     mask = (
         (tiv["vintage"].to_numpy() == vintage)
         & (tiv["supplier"].to_numpy() == supplier)
@@ -48,7 +50,14 @@ def yearly(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start
 
 
 def annual_deliveries(
-    tiv: pd.DataFrame, *, recipient: str, suppliers: list[str], start: int, end: int, vintages: list[str] | None = None
+    tiv: pd.DataFrame,
+    *,
+    recipient: str,
+    suppliers: list[str],
+    start: int,
+    end: int,
+    coverage: Coverage,
+    vintages: list[str] | None = None,
 ) -> pd.DataFrame:
     """Complete grid ``vintage, supplier, year, tiv`` (millions of TIV) for one recipient.
 
@@ -59,26 +68,39 @@ def annual_deliveries(
         raise UsageError(f"start year {start} is after end year {end}")
     vintages = vintages or sorted(tiv["vintage"].unique())
     pieces = [
-        yearly(tiv, vintage, supplier, recipient, start, end).reset_index().assign(vintage=vintage, supplier=supplier)
+        yearly(tiv, vintage, supplier, recipient, start, end, coverage=coverage)
+        .reset_index()
+        .assign(vintage=vintage, supplier=supplier)
         for vintage in vintages
         for supplier in suppliers
     ]
     return pd.concat(pieces, ignore_index=True)[["vintage", "supplier", "year", "tiv"]]
 
 
-def period_sum(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> float:
+def period_sum(
+    tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int, *, coverage: Coverage
+) -> float:
     """Total deliveries over ``start..end`` in millions of TIV; NaN if the vintage does not cover them all."""
-    values = yearly(tiv, vintage, supplier, recipient, start, end)
+    values = yearly(tiv, vintage, supplier, recipient, start, end, coverage=coverage)
     return float(values.sum()) if values.notna().all() else math.nan
 
 
-def period_mean(tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int) -> float:
+def period_mean(
+    tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, start: int, end: int, *, coverage: Coverage
+) -> float:
     """Mean yearly deliveries over ``start..end`` in millions of TIV per year (NaN if not covered)."""
-    return period_sum(tiv, vintage, supplier, recipient, start, end) / (end - start + 1)
+    return period_sum(tiv, vintage, supplier, recipient, start, end, coverage=coverage) / (end - start + 1)
 
 
 def period_totals(
-    tiv: pd.DataFrame, *, supplier: str, recipient: str, start: int, end: int, vintages: list[str] | None = None
+    tiv: pd.DataFrame,
+    *,
+    supplier: str,
+    recipient: str,
+    start: int,
+    end: int,
+    coverage: Coverage,
+    vintages: list[str] | None = None,
 ) -> pd.DataFrame:
     """Sum of deliveries ``start..end`` (inclusive, millions of TIV) per vintage.
 
@@ -86,7 +108,9 @@ def period_totals(
     that does not cover every year of the period (or the supplier) gets
     ``NaN`` total and mean, never a partial sum passed off as the whole.
     """
-    series = annual_deliveries(tiv, recipient=recipient, suppliers=[supplier], start=start, end=end, vintages=vintages)
+    series = annual_deliveries(
+        tiv, recipient=recipient, suppliers=[supplier], start=start, end=end, coverage=coverage, vintages=vintages
+    )
     rows = []
     for vintage, group in series.groupby("vintage", sort=True):
         covered = int(group["tiv"].notna().sum())
@@ -109,8 +133,8 @@ def period_totals(
 def supplier_ranking(tiv: pd.DataFrame, vintage: str, recipient: str, start: int, end: int) -> pd.Series:
     """Deliveries to ``recipient`` by supplier over ``start..end`` (millions of TIV), largest first.
 
-    Only the suppliers the vintage holds appear; check :func:`~sinoiran.data.vintages.coverage_gap`
-    with ``suppliers=None`` before reading it as a ranking of all suppliers.
+    Only the suppliers the vintage holds appear; check :meth:`sinoiran.base.releases.Coverage.gap` with
+    ``suppliers=None`` before reading it as a ranking of all suppliers.
     """
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)]
     totals = rows.groupby("supplier")["tiv"].sum()
@@ -124,14 +148,21 @@ def coefficient_of_variation(values: pd.Series) -> float:
 
 
 def period_change(
-    tiv: pd.DataFrame, vintage: str, supplier: str, recipient: str, before: tuple[int, int], after: tuple[int, int]
+    tiv: pd.DataFrame,
+    vintage: str,
+    supplier: str,
+    recipient: str,
+    before: tuple[int, int],
+    after: tuple[int, int],
+    *,
+    coverage: Coverage,
 ) -> tuple[float, float, float]:
     """(mean over ``before``, mean over ``after``, percent drop from one to the other), millions of TIV per year.
 
     The drop is ``100 * (1 - after / before)``: positive when deliveries fell.
     """
-    mean_before = period_mean(tiv, vintage, supplier, recipient, *before)
-    mean_after = period_mean(tiv, vintage, supplier, recipient, *after)
+    mean_before = period_mean(tiv, vintage, supplier, recipient, *before, coverage=coverage)
+    mean_after = period_mean(tiv, vintage, supplier, recipient, *after, coverage=coverage)
     return mean_before, mean_after, 100 * (1 - mean_after / mean_before)
 
 

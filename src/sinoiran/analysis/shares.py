@@ -21,11 +21,13 @@ them). Volumes are millions of SIPRI TIV.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from sinoiran.base.errors import UsageError
-from sinoiran.data.vintages import held_suppliers, require_coverage
+from sinoiran.base.releases import Coverage
 
 #: Supplier groups used to describe Iran's imports over the long run.
 WESTERN = (
@@ -79,9 +81,21 @@ def sipri_blocks(first: int, last: int, width: int = 5) -> list[tuple[int, int]]
     return blocks[::-1]
 
 
-def denominator_text(vintage: str, recipient: str, start: int, end: int) -> str:
+def require(
+    coverage: Coverage, vintage: str, suppliers: Sequence[str] | None, start: int, end: int, *, recipient: str
+) -> None:
+    """Raise a usage error with the coverage check's message unless ``vintage`` holds these suppliers'
+    deliveries to ``recipient`` in ``start..end`` (``suppliers=None``: every supplier, as a share needs)."""
+    gap = coverage.gap(
+        coverage.check(vintage), None if suppliers is None else list(suppliers), start, end, recipient=recipient
+    )
+    if gap:
+        raise UsageError(gap)
+
+
+def denominator_text(vintage: str, recipient: str, start: int, end: int, *, coverage: Coverage) -> str:
     """What the shares of ``recipient``'s imports in ``vintage`` are shares of, in words (for captions and prose)."""
-    held = held_suppliers(vintage, recipient, start, end)
+    held = coverage.held_suppliers(coverage.check(vintage), recipient, start, end)
     if held is None:
         return "all suppliers"
     return f"suppliers held in vintage {vintage} ({', '.join(held)})"
@@ -97,6 +111,7 @@ def supplier_shares(
     end: int,
     window: int = 1,
     rolling: bool = False,
+    coverage: Coverage,
     others: bool = False,
     merge_soviet: bool = True,
     partial: bool = False,
@@ -108,13 +123,14 @@ def supplier_shares(
     ``last_year``, ``year`` (the window's last year), ``supplier``, ``tiv``
     (the supplier's volume), ``total`` (the denominator's volume),
     ``zero_total`` and ``share`` (a fraction; NaN where nothing was imported,
-    never a made-up zero). See the module docstring for the denominator rule.
+    never a made-up zero). ``coverage`` says what each release holds; see the
+    module docstring for the denominator rule.
     """
     if start > end:
         raise UsageError(f"start year {start} is after end year {end}")
     if window < 1:
         raise UsageError("window must be at least one year")
-    require_coverage(vintage, None if not partial else list(suppliers), start, end, recipient=recipient)
+    require(coverage, vintage, None if not partial else list(suppliers), start, end, recipient=recipient)
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)].copy()
     if merge_soviet:
         rows.loc[rows["supplier"] == "Soviet Union", "supplier"] = "Russia"
@@ -167,10 +183,17 @@ def supplier_shares(
 
 
 def imports_by_group(
-    tiv: pd.DataFrame, *, vintage: str, recipient: str, start: int, end: int, merge_soviet: bool = True
+    tiv: pd.DataFrame,
+    *,
+    vintage: str,
+    recipient: str,
+    start: int,
+    end: int,
+    coverage: Coverage,
+    merge_soviet: bool = True,
 ) -> pd.DataFrame:
     """Yearly imports by supplier group (China, Russia/USSR, Western, Other), millions of TIV, complete grid."""
-    require_coverage(vintage, None, start, end, recipient=recipient)
+    require(coverage, vintage, None, start, end, recipient=recipient)
     rows = tiv[(tiv["vintage"] == vintage) & (tiv["recipient"] == recipient) & tiv["year"].between(start, end)].copy()
     rows["group"] = rows["supplier"].map(lambda s: supplier_group(s, merge_soviet=merge_soviet))
     grid = pd.MultiIndex.from_product([range(start, end + 1), sorted(rows["group"].unique())], names=["year", "group"])
@@ -178,7 +201,13 @@ def imports_by_group(
 
 
 def presidency_shares(
-    tiv: pd.DataFrame, *, vintage: str, recipient: str, presidencies: dict[str, tuple[int, int]], suppliers: list[str]
+    tiv: pd.DataFrame,
+    *,
+    vintage: str,
+    recipient: str,
+    presidencies: dict[str, tuple[int, int]],
+    suppliers: list[str],
+    coverage: Coverage,
 ) -> pd.DataFrame:
     """Each supplier's volume and share of ``recipient``'s imports over each presidency's years (one block each)."""
     rows = []
@@ -192,6 +221,7 @@ def presidency_shares(
             end=end,
             window=end - start + 1,
             others=True,
+            coverage=coverage,
         )
         for record in block.itertuples():
             rows.append(

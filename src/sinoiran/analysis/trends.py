@@ -17,7 +17,7 @@ from sinoiran.analysis.shares import OTHERS, denominator_text, supplier_shares
 from sinoiran.base.errors import UsageError
 from sinoiran.base.names import UnknownName, resolve
 from sinoiran.base.precision import snap
-from sinoiran.data.vintages import VINTAGES, check_vintage, coverage_gap
+from sinoiran.base.releases import Coverage
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class TrendRun:
     block_sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters:
+def resolve_names(params: TrendParameters, tiv: pd.DataFrame, coverage: Coverage) -> TrendParameters:
     """The parameters with the recipient and suppliers spelt as the tables spell them.
 
     Names go through the alias table (``USA``, ``Turkiye``, ``UAE``, ``PRC`` ...)
@@ -117,7 +117,7 @@ def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters
     holds a pair is the coverage check's question, answered in its own words. A
     name no release holds is refused in one line listing the closest names.
     """
-    check_vintage(params.vintage, VINTAGES)
+    coverage.check(params.vintage)
     where = f"in vintage {params.vintage}"
     release = tiv[tiv["vintage"] == params.vintage]
 
@@ -134,7 +134,7 @@ def resolve_names(params: TrendParameters, tiv: pd.DataFrame) -> TrendParameters
     return replace(params, recipient=recipient, suppliers=suppliers)
 
 
-def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
+def validate(params: TrendParameters, tiv: pd.DataFrame, coverage: Coverage) -> str:
     """Check parameters (names already resolved, :func:`resolve_names`) before any computation; return the
     share denominator used (in words).
 
@@ -147,12 +147,12 @@ def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
     fit). Where the release does not hold every supplier of the recipient, the
     shares are of the suppliers it holds, and the denominator says so. Coverage
     messages come from the one coverage check,
-    :func:`sinoiran.data.vintages.coverage_gap`.
+    :meth:`sinoiran.base.releases.Coverage.gap`, of the ``coverage`` given.
     """
-    check_vintage(params.vintage, VINTAGES)
+    coverage.check(params.vintage)
     if params.start_year > params.end_year:
         raise UsageError(f"start_year={params.start_year} is after end_year={params.end_year}")
-    years_gap = coverage_gap(params.vintage, [], params.start_year, params.end_year, recipient=params.recipient)
+    years_gap = coverage.gap(params.vintage, [], params.start_year, params.end_year, recipient=params.recipient)
     if years_gap:
         raise UsageError(f"start_year-end_year={params.start_year}-{params.end_year}: {years_gap}")
     if not 1 <= params.window <= params.end_year - params.start_year + 1:
@@ -168,7 +168,7 @@ def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
     rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
     if rows.empty:
         raise UsageError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
-    supplier_gap = coverage_gap(
+    supplier_gap = coverage.gap(
         params.vintage, list(params.suppliers), params.start_year, params.end_year, recipient=params.recipient
     )
     if supplier_gap:
@@ -185,10 +185,12 @@ def validate(params: TrendParameters, tiv: pd.DataFrame) -> str:
             f"{params.start_year}-{params.end_year} (vintage {params.vintage}), so there is no share to fit; "
             f"its largest suppliers then, in millions of TIV: {busiest}"
         )
-    return denominator_text(params.vintage, params.recipient, params.start_year, params.end_year)
+    return denominator_text(params.vintage, params.recipient, params.start_year, params.end_year, coverage=coverage)
 
 
-def share_table(tiv: pd.DataFrame, params: TrendParameters, *, others: bool = False) -> pd.DataFrame:
+def share_table(
+    tiv: pd.DataFrame, params: TrendParameters, coverage: Coverage, *, others: bool = False
+) -> pd.DataFrame:
     """The shares the models are fitted to: :func:`sinoiran.analysis.shares.supplier_shares` over rolling
     ``window``-year sums (``year`` is each window's last year), with the denominator :func:`validate` reports;
     ``others`` adds every other supplier as one row per year (``Others``)."""
@@ -203,6 +205,7 @@ def share_table(tiv: pd.DataFrame, params: TrendParameters, *, others: bool = Fa
         rolling=True,
         partial=True,
         others=others,
+        coverage=coverage,
     )
 
 
@@ -259,6 +262,7 @@ def break_table(
 def run(
     params: TrendParameters,
     tiv: pd.DataFrame,
+    coverage: Coverage,
     *,
     n_boot: int = 2000,
     break_events: dict[str, int] | None = None,
@@ -274,9 +278,9 @@ def run(
     :attr:`TrendRun.parameters` holds the parameters with the names as the
     release spells them ("USA" becomes "United States").
     """
-    params = resolve_names(params, tiv)
-    denominator = validate(params, tiv)
-    with_others = share_table(tiv, params, others=True)
+    params = resolve_names(params, tiv, coverage)
+    denominator = validate(params, tiv, coverage)
+    with_others = share_table(tiv, params, coverage, others=True)
     shares = with_others[with_others["supplier"] != OTHERS].reset_index(drop=True)
     result = TrendRun(parameters=params, denominator=denominator, shares=shares)
     for supplier in params.suppliers:
@@ -321,6 +325,20 @@ def coefficient_table(result: TrendRun) -> pd.DataFrame:
         joint = result.joint.coefficients.copy()
         joint[["supplier", "term"]] = joint["term"].str.split(": ", n=1, expand=True)
         frames.append(joint.assign(model=f"joint (log-odds against {result.joint.fit['base']})"))
+        leader, follower = result.parameters.suppliers[:2]
+        contrast = models.multinomial_contrast(result.joint, leader, follower)
+        frames.append(
+            pd.DataFrame(
+                [
+                    {
+                        "supplier": f"{leader} against {follower}",
+                        "model": f"joint (log-odds of {leader} against {follower})",
+                        "term": "trend",
+                        **{k: contrast[k] for k in ("estimate", "std_error", "ci_low", "ci_high", "p_value")},
+                    }
+                ]
+            )
+        )
     table = pd.concat(frames, ignore_index=True)
     return table[["supplier", "model", "term", "estimate", "std_error", "ci_low", "ci_high", "p_value"]]
 
@@ -402,7 +420,7 @@ def observed_overtaking(result: TrendRun) -> dict[str, float]:
     return {"first_year": first, "ahead_for_good": for_good, "years_ahead": float(ahead.sum())}
 
 
-def block_table(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> pd.DataFrame:
+def block_table(tiv: pd.DataFrame, params: TrendParameters, coverage: Coverage, width: int = 5) -> pd.DataFrame:
     """Volumes beside shares over SIPRI's ``width``-year blocks (:func:`sinoiran.analysis.shares.sipri_blocks`,
     the last ending in the parameters' end year): one row per block and supplier (the named ones and
     ``Others``) with ``period``, ``years`` (how many years the block has inside the window), ``complete``
@@ -420,6 +438,7 @@ def block_table(tiv: pd.DataFrame, params: TrendParameters, width: int = 5) -> p
         window=width,
         partial=True,
         others=True,
+        coverage=coverage,
     )
     table["years"] = table["last_year"] - table["first_year"] + 1
     table["complete"] = table["years"] == width

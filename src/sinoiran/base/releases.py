@@ -21,7 +21,10 @@ the command line shows.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sinoiran.base.errors import UsageError
+from sinoiran.base.names import possessive
 
 #: The month of SIPRI's yearly update.
 UPDATE_MONTH = 3
@@ -175,6 +178,19 @@ class Coverage:
 
     releases: dict[str, Vintage]
     holdings: dict[str, tuple[Holding, ...]]
+    #: The trade registers held: ledger label (``register-2024``) -> register vintage (``2024``).
+    registers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> list[str]:
+        """The releases held, in the manifest's order."""
+        return list(self.releases)
+
+    def check(self, label: str) -> str:
+        """Return ``label`` if it is a release held, else raise a usage error listing the releases held."""
+        if label not in self.releases:
+            raise UsageError(f"unknown vintage {label!r}; known vintages: {', '.join(self.releases)}")
+        return label
 
     def gap(
         self, label: str, suppliers: list[str] | tuple[str, ...] | None, start: int, end: int, *, recipient: str
@@ -195,7 +211,7 @@ class Coverage:
         missing = [s for s in suppliers if not any(h.holds(s, recipient, start, end) for h in held)]
         if missing:
             return (
-                f"vintage {label} does not hold {', '.join(missing)}'s deliveries to {recipient} in {start}-{end} "
+                f"vintage {label} does not hold {possessive(', '.join(missing))} deliveries to {recipient} in {start}-{end} "
                 f"({self.held_text(label, recipient)})"
             )
         return None
@@ -231,3 +247,15 @@ class Coverage:
         if named:
             return f"it holds only {', '.join(named)} as suppliers of {recipient}"
         return f"it holds nothing for {recipient}"
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """An item a text lists (a weapon the paper names), whether SIPRI covers it, and how to find it in a
+    register: a regular expression for the designation or for the description."""
+
+    item: str
+    covered: bool
+    coverage_note: str
+    designation_pattern: str | None = None
+    description_pattern: str | None = None

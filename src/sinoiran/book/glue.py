@@ -18,6 +18,7 @@ from myst_nb import glue
 from sinoiran.base.precision import PRECISION, Precision, as_python, stored
 from sinoiran.book.display import Table, table
 from sinoiran.claims import for_display, verdict_summary
+from sinoiran.data.vintages import VINTAGES
 
 
 def precision_table() -> Table:
@@ -199,13 +200,17 @@ def glue_claims(ledger, claim_ids: list[str]) -> None:
 
 
 def claim_reason(ledger, claim_id: str) -> str:
-    """The one-sentence reason of a claim's verdict, from the newest release (or register) that can test it;
-    a claim no source can test gives the reason it cannot."""
+    """The one-sentence reason of a claim's verdict, from the newest SIPRI release (or register) that can test
+    it, preferring SIPRI's own releases to a derived mirror; a claim no source can test gives the reason it
+    cannot."""
     rows = ledger[ledger["claim_id"] == claim_id]
     if rows.empty:
         raise KeyError(f"{claim_id}: not in the ledger")
     testable = rows[rows["verdict"] != "not-testable"]
-    return str((testable if not testable.empty else rows)["reason"].iloc[-1])
+    if testable.empty:
+        return str(rows["reason"].iloc[-1])
+    own = testable[[not (v in VINTAGES and VINTAGES[v].kind == "derived-mirror") for v in testable["vintage"]]]
+    return str((own if not own.empty else testable)["reason"].iloc[-1])
 
 
 def glue_reasons(ledger, claim_ids: list[str]) -> None:

@@ -27,6 +27,7 @@ from sinoiran.analysis.panel import Baseline
 from sinoiran.analysis.series import annual_deliveries
 from sinoiran.base.names import in_prose, possessive
 from sinoiran.base.precision import round_snapped
+from sinoiran.base.releases import Coverage
 from sinoiran.data.sources import SIPRI_CREDIT
 
 TIV_LABEL = "Deliveries (millions of SIPRI TIV)"
@@ -135,7 +136,13 @@ def _credit(fig: plt.Figure, note: str = "") -> None:
 
 @_styled
 def deliveries_by_vintage(
-    tiv: pd.DataFrame, *, suppliers: list[str], recipient: str = "Iran", start: int = 1990, end: int = 2025
+    tiv: pd.DataFrame,
+    *,
+    suppliers: list[str],
+    coverage: Coverage,
+    recipient: str = "Iran",
+    start: int = 1990,
+    end: int = 2025,
 ) -> sns.FacetGrid:
     """Line plot of yearly deliveries to ``recipient``, one panel per supplier, one line per vintage.
 
@@ -143,9 +150,9 @@ def deliveries_by_vintage(
     without a delivery are drawn at zero; years or suppliers it does not cover
     are left out (see :func:`sinoiran.analysis.series.annual_deliveries`).
     """
-    subset = annual_deliveries(tiv, recipient=recipient, suppliers=suppliers, start=start, end=end).dropna(
-        subset=["tiv"]
-    )
+    subset = annual_deliveries(
+        tiv, recipient=recipient, suppliers=suppliers, start=start, end=end, coverage=coverage
+    ).dropna(subset=["tiv"])
     grid = sns.relplot(
         data=subset,
         x="year",

@@ -79,28 +79,58 @@ def findings(result: TrendRun, alpha: float = 0.05) -> dict[str, str]:
         }[gains]
         direction += (
             f" The joint model of all suppliers' shares, weighted by volume, shows {verdict} "
-            f"(odds ratio {snap(contrast['odds_ratio_per_year']):.3f} a year, {_p(contrast['p_value'])})."
+            f"(odds ratio {snap(contrast['odds_ratio_per_year']):.3f} a year, 95% interval "
+            f"{snap(math.exp(contrast['ci_low'])):.3f} to {snap(math.exp(contrast['ci_high'])):.3f}, "
+            f"{_p(contrast['p_value'])})."
         )
+        gap_slope = result.overtaking.get("gap_slope_per_year", math.nan)
+        if gap_slope == gap_slope and (gap_slope > 0) != (contrast["estimate"] > 0):
+            direction += (
+                " The two point in opposite directions because the joint model weights each year by its "
+                "volume: the years with most deliveries count most, and the straight lines count every "
+                "year alike."
+            )
     segmented = result.segmented[follower_key]
     break_year = result.parameters.break_year
     har_p, chow_p = segmented.statistic("har_wald_p"), segmented.statistic("chow_p")
     detected = "detects" if har_p < alpha else "does not detect"
     break_test = (
         f"A HAR Wald test {detected} a change in level or slope of {possessive(follower)} share from "
-        f"{break_year}, the year chosen in advance ({_p(har_p)}; the classical Chow test gives {_p(chow_p)})."
+        f"{break_year}, the break year given in advance ({_p(har_p)}; the classical Chow test gives {_p(chow_p)})."
     )
     searched = result.searched_breaks.set_index("supplier").loc[follower_key]
+    andrews = (
+        f"Andrews' sup-Wald statistic (classical errors, 15% trimmed at each end, asymptotic 5% critical value "
+        f"{snap(float(searched['critical_5pct'])):.2f})"
+    )
     if bool(searched["break_found"]):
         break_test += (
-            f" Searching every year, Andrews' test finds its largest break at {int(searched['year'])}, above "
-            f"its 5% critical value."
+            f" Searching every year for a break in {possessive(follower)} share, {andrews} peaks at "
+            f"{int(searched['year'])}, above its critical value: a break beyond chance by that test."
         )
     else:
         break_test += (
-            f" Searching every year, Andrews' test finds no break beyond chance (largest at "
-            f"{int(searched['year'])}, below its 5% critical value)."
+            f" Searching every year for a break in {possessive(follower)} share, {andrews} finds none beyond "
+            f"chance (it peaks at {int(searched['year'])})."
         )
     return {"direction": direction, "break_test": break_test, "overtaking": overtaking_sentence(result)}
+
+
+def break_sentences(result: TrendRun, alpha: float = 0.05) -> str:
+    """One sentence per supplier and break year chosen in advance (:attr:`TrendRun.breaks`): the HAR Wald
+    test's answer with the level shift it estimates, the classical Chow test beside it."""
+    sentences = []
+    tested = result.breaks[result.breaks["tested"]] if len(result.breaks) else result.breaks
+    for (year, event), rows in tested.groupby(["break_year", "event"], sort=False):
+        parts = []
+        for row in rows.itertuples():
+            found = "a change beyond chance" if row.har_wald_p < alpha else "no change beyond chance"
+            parts.append(
+                f"{in_prose(row.supplier)}: {found} ({_p(row.har_wald_p)}; level shift "
+                f"{snap(100 * row.level_shift):+.0f} points; Chow {_p(row.chow_p)})"
+            )
+        sentences.append(f"From {int(year)} ({event}): " + "; ".join(parts) + ".")
+    return " ".join(sentences)
 
 
 def overtaking_sentence(result: TrendRun) -> str:
@@ -132,6 +162,8 @@ def overtaking_sentence(result: TrendRun) -> str:
 
 def interval_text(overtaking: dict) -> str:
     """The bootstrap interval of the fitted overtaking year in words, saying which end is not pinned down."""
+    if overtaking.get("kind", models.CROSSING) != models.CROSSING:
+        return "not given: the fitted lines do not cross inside the window"
     low, high = overtaking["ci_low"], overtaking["ci_high"]
     low_ok, high_ok = overtaking["low_pinned"], overtaking["high_pinned"]
     if low_ok and high_ok:
@@ -164,9 +196,10 @@ def observed_sentence(result: TrendRun, data_end: int | None = None) -> str:
     )
 
 
-def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
+def block_sentence(blocks: pd.DataFrame, params: TrendParameters, data_end: int | None = None) -> str:
     """In which of SIPRI's five-year blocks the leader's observed share first exceeds the follower's, with the
-    volumes that carry it (a block of small deliveries is named as such)."""
+    volumes that carry it (a block of small deliveries is named as such, comparing yearly means so that a part
+    block is not mistaken for a small one); where that block ends with the release's data, it says so."""
     leader, follower = params.suppliers[:2]
     wide = blocks.pivot(index="period", columns="supplier", values="share")
     volumes = blocks.pivot(index="period", columns="supplier", values="tiv")
@@ -175,7 +208,9 @@ def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
     if not ahead:
         return f"In none of SIPRI's five-year blocks is {in_prose(leader)} ahead of {in_prose(follower)}."
     first = ahead[0]
-    busiest = totals.max()
+    years_of = blocks.groupby("period")["years"].first()
+    yearly = totals / years_of
+    busiest = yearly.max()
     years = int(blocks.loc[blocks["period"] == first, "years"].iloc[0])
     part = (
         ""
@@ -186,11 +221,14 @@ def block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
         f"Over SIPRI's five-year blocks, {in_prose(leader)} is first ahead of {in_prose(follower)} in {first} "
         f"({snap(volumes.loc[first, leader]):,.0f} against {snap(volumes.loc[first, follower]):,.0f} million TIV{part}"
     )
-    if totals[first] < busiest / 2:
+    if yearly[first] < busiest / 2:
         text += (
-            f"; {possessive(in_prose(params.recipient))} imports that block were "
-            f"{snap(100 * totals[first] / busiest):.0f}% of its busiest block's"
+            f"; {possessive(in_prose(params.recipient))} imports a year in that block were "
+            f"{snap(100 * yearly[first] / busiest):.0f}% of its busiest block's"
         )
+    last_year = int(blocks.loc[blocks["period"] == first, "last_year"].iloc[0])
+    if data_end is not None and last_year >= data_end:
+        text += f"; the block ends in {last_year}, the last year release {params.vintage} covers"
     return text + ")."
 
 
@@ -212,3 +250,27 @@ def last_block_sentence(blocks: pd.DataFrame, params: TrendParameters) -> str:
 def relative_change_text(ratio: float) -> str:
     """A ratio of two values as words: 0.5 -> "50 percent lower", 1.43 -> "43 percent higher"."""
     return f"{snap(abs(100 * (ratio - 1))):.0f} percent {'lower' if ratio < 1 else 'higher'}"
+
+
+def har_against_ols(fit: pd.DataFrame, suppliers: list[str] | tuple[str, ...]) -> str:
+    """The HAR p-value of each supplier's linear trend against the plain-OLS one, in words, from
+    :func:`sinoiran.analysis.trends.fit_table`."""
+    linear = fit[fit["model"] == "linear"].set_index("supplier")
+    parts = []
+    for supplier in suppliers:
+        har, ols = float(linear.loc[supplier, "p_har"]), float(linear.loc[supplier, "p_ols"])
+        relation = "exceeds" if har > ols else "is below" if har < ols else "equals"
+        parts.append(
+            f"for {in_prose(supplier)} the HAR p-value {relation} the plain one ({snap(har):.3f} against {snap(ols):.3f})"
+        )
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + ": with so few points, no kind of error is conservative by construction."
+
+
+#: The models' terms as a reader reads them in a table.
+TERM_LABELS = {
+    "intercept": "level in the first year",
+    "trend": "trend (per year)",
+    "level_shift": "jump in level at the break",
+    "slope_change": "change of trend at the break",
+}

@@ -16,7 +16,6 @@ from sinoiran.base.precision import round_snapped, snap
 from sinoiran.claims.rules import Row, criterion_verdict
 from sinoiran.data.events import event_month
 from sinoiran.data.paper import Claim
-from sinoiran.data.vintages import current_coverage
 
 #: The fewest clients a baseline is read from: fewer, and one client moves the share by more than a tenth.
 MIN_CLIENTS = 10
@@ -35,7 +34,7 @@ def cause_rows(claim: Claim, ctx, row, not_testable) -> list[Row]:  # noqa: ANN0
     quantile, minimum = float(claim.param("unusual_quantile")), float(claim.param("min_volume_per_year"))
     first_binding = min(event_month(ctx.inputs.events, e) for e in binding)
     events = ctx.inputs.events.set_index("event_id")
-    coverage = current_coverage()
+    coverage = ctx.coverage
     rows = []
     for release in ctx.releases:
         try:
@@ -63,10 +62,11 @@ def cause_rows(claim: Claim, ctx, row, not_testable) -> list[Row]:  # noqa: ANN0
                 )
             )
             continue
-        falls = baseline.at_least_as_extreme
-        as_large = falls / baseline.n
+        others = baseline.n - 1  # the focus is not its own baseline
+        falls = baseline.at_least_as_extreme - 1
+        as_large = falls / others
         unusual = as_large <= quantile
-        series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1])
+        series = yearly(ctx.inputs.tiv, release, supplier, recipient, before[0], after[1], coverage=coverage)
         level = float(series.loc[before[0] : before[1]].mean())
         fallen = [int(y) for y, v in series.loc[after[0] : after[1]].items() if v < 0.5 * level]
         fall_year = fallen[0] if fallen else after[0]
@@ -75,12 +75,14 @@ def cause_rows(claim: Claim, ctx, row, not_testable) -> list[Row]:  # noqa: ANN0
         measures = "; ".join(f"{e}: {events.loc[e, 'description']}" for e in binding)
         reason = (
             f"{possessive(supplier)} deliveries to {recipient} fell by {snap(baseline.focus_value):.0f}% between "
-            f"{before[0]}-{before[1]} and {after[0]}-{after[1]}; {falls} of its {baseline.n} sizeable clients, "
-            f"{recipient} included, saw a fall at least as large ({as_large:.0%}: "
-            + ("unusual)" if unusual else "not unusual)")
+            f"{before[0]}-{before[1]} and {after[0]}-{after[1]} (release {release}); {falls} of its {others} other "
+            f"sizeable clients saw a fall at least as large ({as_large:.0%}; a fall counts as unusual when at most "
+            f"{quantile:.0%} of them do: "
+            + ("unusual)" if unusual else "not exceptional)")
             + f"; it began in {fall_year}, "
             + ("after" if timely else "before")
-            + f" the first measure binding {supplier} ({first_binding[1]:02d}/{first_binding[0]}). A comparison, not a proof of cause."
+            + f" the first measure binding {supplier} ({first_binding[1]:02d}/{first_binding[0]}; the events table holds no "
+            "unilateral measure binding it). A comparison, not a proof of cause."
         )
         note = (
             f"Sizeable clients: {baseline.rule}. Largest falls: "

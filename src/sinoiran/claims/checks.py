@@ -39,6 +39,7 @@ from sinoiran.analysis.shares import supplier_shares
 from sinoiran.analysis.trade import dots_value
 from sinoiran.base.names import in_prose, possessive
 from sinoiran.base.precision import round_snapped, snap
+from sinoiran.base.releases import Coverage
 from sinoiran.claims.rules import (
     DOTS_LABEL,
     NO_VINTAGE,
@@ -54,7 +55,7 @@ from sinoiran.claims.rules import (
 from sinoiran.data.events import PRESIDENCIES, event_month
 from sinoiran.data.paper import BY_ID, Claim, listed_items
 from sinoiran.data.tables import Inputs
-from sinoiran.data.vintages import REGISTER_LABELS, VINTAGES, coverage_gap
+from sinoiran.data.vintages import REGISTER_LABELS, current_coverage
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Context:
     releases: Sequence[str] = field(default_factory=lambda: list(TIV_VINTAGES))
     registers: Mapping[str, str] = field(default_factory=lambda: dict(REGISTER_LABELS))
     spread: pd.DataFrame | None = None
+    coverage: Coverage = field(default_factory=current_coverage)
 
     def tolerance(self, supplier: str, recipient: str) -> tuple[float, str]:
         """The relative tolerance for an amount of this flow, and the flow that set it."""
@@ -74,7 +76,7 @@ class Context:
 
     def rounded(self, release: str) -> bool:
         """True where the release prints whole millions of TIV (its TIV tables), so sums carry a rounding."""
-        return VINTAGES[release].kind == "sipri-tiv-table"
+        return self.coverage.releases[release].kind == "sipri-tiv-table"
 
 
 Check = Callable[[Claim, Context], list[Row]]
@@ -109,8 +111,9 @@ def context(inputs: Inputs, claims: Sequence[Claim]) -> Context:
     if not sums:
         return Context(inputs=inputs, spread=pd.DataFrame(columns=["supplier", "recipient", "spread"]))
     start, end = sums[0].years()
-    spread = release_spread(inputs.tiv, flows=amount_flows(claims), start=start, end=end)
-    return Context(inputs=inputs, spread=spread)
+    coverage = current_coverage()
+    spread = release_spread(inputs.tiv, flows=amount_flows(claims), start=start, end=end, coverage=coverage)
+    return Context(inputs=inputs, spread=spread, coverage=coverage)
 
 
 # --- rows -------------------------------------------------------------------------------------------
@@ -164,7 +167,7 @@ def per_release(
     deliveries to ``recipient`` in these years (``suppliers=None``: every supplier), else ``test(release)``."""
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, suppliers, start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, suppliers, start, end, recipient=recipient)
         rows.append(not_testable(claim, release, gap) if gap else test(release))
     return rows
 
@@ -200,10 +203,10 @@ def _other_unit(claim: Claim, ctx: Context) -> list[Row]:
     supplier, recipient, year = str(claim.param("supplier")), str(claim.param("recipient")), int(claim.param("year"))
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], year, year, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = gap or (
             f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at "
-            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year)):.0f} million TIV"
+            f"{snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):,.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{claim.param('why')}; {info}."))
     return rows
@@ -395,14 +398,14 @@ def _amount_row(
     elif judged.verdict is Verdict.CLOSE:
         reason = (
             f"{_num(claim, value)}{rounding} is {judged.distance:.1%} {judged.direction} {interval}: within the "
-            f"{tolerance:.1%} that releases revise the paper's other flows by, but not at the printed precision."
+            f"{tolerance:.1%} by which the releases held revise this flow, but not at the printed precision."
         )
     else:
         reason = (
-            f"{_num(claim, value)}{rounding} is {judged.distance:.0%} {judged.direction} {interval}, more than the "
-            f"{tolerance:.1%} that releases revise the paper's other flows by."
+            f"{_num(claim, value)}{rounding} is {judged.distance:.1%} {judged.direction} {interval}, more than the "
+            f"{tolerance:.1%} by which the releases held revise this flow."
         )
-    rule = f"printed precision; close within {tolerance:.1%}, the largest revision between releases of another flow ({setter})"
+    rule = f"printed precision; close within {tolerance:.1%}, {setter}"
     return row(claim, release, round_snapped(value, 4), judged.verdict, reason, note, tolerance=rule), judged.verdict
 
 
@@ -414,7 +417,8 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
     parts = [BY_ID[p] for p in claim.params.get("parts", ())]
 
     def test(release: str) -> Row:
-        value = (period_mean if mean else period_sum)(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        statistic = period_mean if mean else period_sum
+        value = statistic(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         what = "Mean yearly" if mean else "Sum of"
         note = f"{what} {_flow(supplier, recipient)} {start}-{end}, millions of TIV."
         built, verdict = _amount_row(claim, ctx, release, value, end - start + 1, note, mean=mean)
@@ -422,7 +426,9 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
             failing = []
             for part in parts:
                 p_start, p_end = part.years()
-                part_value = period_mean(ctx.inputs.tiv, release, supplier, recipient, p_start, p_end)
+                part_value = period_mean(
+                    ctx.inputs.tiv, release, supplier, recipient, p_start, p_end, coverage=ctx.coverage
+                )
                 _, part_verdict = _amount_row(part, ctx, release, part_value, p_end - p_start + 1, "", mean=True)
                 if part_verdict is not Verdict.REPRODUCED:
                     failing.append(
@@ -444,19 +450,24 @@ def _flow_amount(claim: Claim, ctx: Context) -> list[Row]:
 def _paper_arithmetic(claim: Claim, ctx: Context) -> list[Row]:
     formula = claim.param("formula")
     if formula == "years-of-mean":
+        # The claim is the period the paper names (``years[1]`` years); its own total and mean test it.
         total, mean = BY_ID[str(claim.param("total"))].number, BY_ID[str(claim.param("mean"))].number
         implied = total / mean
-        short, long = claim.param("years")
-        verdict = arithmetic_verdict(mean, total / short, 1)
+        short, stated = claim.param("years")
+        verdict = arithmetic_verdict(mean, total / stated, 1)
         fits = {Verdict.ARITHMETIC_CONSISTENT: "matches", Verdict.ARITHMETIC_INCONSISTENT: "does not match"}
+        other = fits[arithmetic_verdict(mean, total / short, 1)]
         reason = (
-            f"The paper's own total and mean imply {snap(implied):.2f} years: {snap(total):.0f}/{short} = "
-            f"{snap(total / short):.2f} {fits[verdict]} the printed {mean}, so its period has {short} years, not {long}."
+            f"The paper names a period of {stated} years, but its own total and mean imply {snap(implied):.2f}: "
+            f"{snap(total):.0f}/{stated} = {snap(total / stated):.2f} {fits[verdict]} the printed {mean}, while "
+            f"{snap(total):.0f}/{short} = {snap(total / short):.2f} {other} it."
         )
         note = (
-            f"{snap(total):.0f}/{long} = {snap(total / long):.2f} {fits[arithmetic_verdict(mean, total / long, 1)]} it."
+            "The figures are therefore for a period of "
+            + (f"{stated}" if verdict is Verdict.ARITHMETIC_CONSISTENT else f"{short}")
+            + " years."
         )
-        return [row(claim, NO_VINTAGE, round_snapped(total / short, 2), verdict, reason, note, paper=mean)]
+        return [row(claim, NO_VINTAGE, round_snapped(implied, 2), verdict, reason, note, paper=float(stated))]
     if formula == "percent-fall":
         before, after = BY_ID[str(claim.param("before"))].number, BY_ID[str(claim.param("after"))].number
         fall = 100 * (1 - after / before)
@@ -522,10 +533,10 @@ def _trade_share(claim: Claim, ctx: Context) -> list[Row]:
     )
     supplier, recipient, year = str(claim.param("supplier")), str(claim.param("recipient")), int(claim.param("year"))
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], year, year, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], year, year, recipient=recipient)
         info = (
             gap
-            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year)):.0f} million TIV"
+            or f"for information, SIPRI puts {_flow(supplier, recipient)} in {year} at {snap(period_sum(ctx.inputs.tiv, release, supplier, recipient, year, year, coverage=ctx.coverage)):,.0f} million TIV"
         )
         rows.append(not_testable(claim, release, f"{why}; {info}."))
     return rows
@@ -550,6 +561,7 @@ def _joint_share(claim: Claim, ctx: Context) -> list[Row]:
             start=start,
             end=end,
             window=end - start + 1,
+            coverage=ctx.coverage,
         )
         share = 100 * float(block["share"].sum())
         top = set(ranking.index[: len(suppliers)]) == set(suppliers)
@@ -571,7 +583,9 @@ def _rank_each_period(claim: Claim, ctx: Context) -> list[Row]:
     periods = [(str(p), _president_years(str(p))) for p in claim.param("periods")]
     rows = []
     for release in ctx.releases:
-        gap = next((g for _, years in periods if (g := coverage_gap(release, None, *years, recipient=recipient))), None)
+        gap = next(
+            (g for _, years in periods if (g := ctx.coverage.gap(release, None, *years, recipient=recipient))), None
+        )
         if gap:
             rows.append(not_testable(claim, release, gap))
             continue
@@ -583,13 +597,18 @@ def _rank_each_period(claim: Claim, ctx: Context) -> list[Row]:
             ranks.append(rank)
             shares.append(share)
             parts.append(
-                f"{name} ({start}-{end}): {snap(ranking.get(supplier, 0)):.0f} million TIV, {snap(share):.1f}% share, rank {rank}"
+                f"{name} ({start}-{end}): {snap(ranking.get(supplier, 0)):,.0f} million TIV, {snap(share):.1f}% share, rank {rank}"
             )
         first_each, second_each = all(r == 1 for r in ranks), all(r <= 2 for r in ranks)
         verdict = criterion_verdict(first_each, second_each)
-        places = " and ".join(f"{'first' if r == 1 else 'second' if r == 2 else f'number {r}'}" for r in ranks)
+        words = [f"{'first' if r == 1 else 'second' if r == 2 else f'number {r}'}" for r in ranks]
+        places = (
+            f"{words[0]} under both presidents"
+            if len(set(words)) == 1
+            else " and ".join(words) + " under the two presidents"
+        )
         reason = (
-            f"{supplier} ranks {places} among {possessive(in_prose(recipient))} suppliers under the two presidents: "
+            f"In release {release}, {supplier} ranks {places} among {possessive(in_prose(recipient))} suppliers: "
             + (
                 "the largest supplier, a crucial role."
                 if first_each
@@ -609,13 +628,14 @@ def _change_between(claim: Claim, ctx: Context) -> list[Row]:
     rising = claim.param("expect") == "rise"
 
     def test(release: str) -> Row:
-        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before)
-        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after)
+        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before, coverage=ctx.coverage)
+        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after, coverage=ctx.coverage)
         grew = second > first
         verdict = criterion_verdict(grew == rising)
         reason = (
-            f"{possessive(supplier)} mean yearly deliveries to {in_prose(recipient)} went from {snap(first):.0f} million TIV "
-            f"({before[0]}-{before[1]}) to {snap(second):.0f} ({after[0]}-{after[1]}): they "
+            f"In release {release}, {possessive(supplier)} mean yearly deliveries to {in_prose(recipient)} went from "
+            f"{snap(first):,.0f} million TIV "
+            f"({before[0]}-{before[1]}) to {snap(second):,.0f} ({after[0]}-{after[1]}): they "
             + ("grew." if grew else "did not grow.")
         )
         note = "SIPRI measures deliveries of major arms, one part of a relationship."
@@ -637,8 +657,9 @@ def _imports_fall(claim: Claim, ctx: Context) -> list[Row]:
         fell = second < first
         verdict = criterion_verdict(False, fell)
         reason = (
-            f"{possessive(recipient)} yearly arms imports went from {snap(first):.0f} million TIV ({before[0]}-{before[1]}) "
-            f"to {snap(second):.0f} ({after[0]}-{after[1]}): "
+            f"In release {release}, {possessive(recipient)} yearly arms imports went from {snap(first):,.0f} million TIV "
+            f"({before[0]}-{before[1]}) "
+            f"to {snap(second):,.0f} ({after[0]}-{after[1]}): "
             + (
                 "less reliance on imports, consistent with the claim, though SIPRI cannot show what Iran built itself."
                 if fell
@@ -663,7 +684,7 @@ def _steady(claim: Claim, ctx: Context) -> list[Row]:
     }
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         cv = coefficient_of_variation(values)
         every_year = bool((values > 0).all())
         steady = every_year and cv <= maximum
@@ -680,9 +701,9 @@ def _steady(claim: Claim, ctx: Context) -> list[Row]:
             else "; SIPRI's yearly figures rest in part on its own estimates of delivery years (the registers mark these deals as uncertain)"
         )
         reason = (
-            f"Deliveries in {int((values > 0).sum())} of {len(values)} years, with a coefficient of variation of {snap(cv):.2f}"
-            + basis
-            + ": at most partly supported."
+            f"In release {release}, deliveries in {int((values > 0).sum())} of {len(values)} years, with a coefficient "
+            f"of variation of {snap(cv):.2f} (the criterion: a delivery every year and a coefficient of at most "
+            f"{maximum:g})" + basis + ": at most partly supported."
         )
         note = f"Yearly TIV ranges from {snap(values.min()):.0f} to {snap(values.max()):.0f} million."
         return row(claim, release, round_snapped(cv, 3), verdict, reason, note)
@@ -696,7 +717,7 @@ def _leader(claim: Claim, ctx: Context) -> list[Row]:
     start, end = claim.years()
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, None, start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, None, start, end, recipient=recipient)
         ranking = supplier_ranking(ctx.inputs.tiv, release, recipient, start, end)
         if gap:
             held = ", ".join(f"{s} {snap(v):.0f}" for s, v in ranking.items()) or "none"
@@ -706,7 +727,7 @@ def _leader(claim: Claim, ctx: Context) -> list[Row]:
         second = ranking.iloc[1] if len(ranking) > 1 else 0.0
         reason = (
             f"{first} is {possessive(in_prose(recipient))} largest supplier in {start}-{end} "
-            f"({snap(ranking.iloc[0]):.0f} million TIV, the next {snap(second):.0f})"
+            f"({snap(ranking.iloc[0]):,.0f} million TIV, the next {snap(second):,.0f})"
             + ("." if first == supplier else f", not {supplier}.")
         )
         rows.append(
@@ -751,12 +772,12 @@ def _fall(claim: Claim, ctx: Context) -> list[Row]:
     ratio_max = float(claim.param("max_ratio"))
 
     def test(release: str) -> Row:
-        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before)
-        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after)
+        first = period_mean(ctx.inputs.tiv, release, supplier, recipient, *before, coverage=ctx.coverage)
+        second = period_mean(ctx.inputs.tiv, release, supplier, recipient, *after, coverage=ctx.coverage)
         ratio = second / first
         reason = (
-            f"The {after[0]}-{after[1]} mean ({snap(second):.0f} million TIV a year) is {snap(ratio):.0%} of the "
-            f"{before[0]}-{before[1]} mean ({snap(first):.0f})"
+            f"The {after[0]}-{after[1]} mean ({snap(second):,.0f} million TIV a year) is {snap(ratio):.0%} of the "
+            f"{before[0]}-{before[1]} mean ({snap(first):,.0f})"
             + ("." if ratio < ratio_max else ": not a fall by half.")
         )
         return row(
@@ -787,7 +808,7 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
     minimum = float(claim.param("min_multiple"))
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], start, end, recipient=recipient)
+        gap = ctx.coverage.gap(release, [supplier], start, end, recipient=recipient)
         missing = [p for p in (recipient, *partners) if not holds_pair(ctx.inputs.tiv, release, supplier, p)]
         if gap or missing:
             rows.append(
@@ -798,8 +819,10 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
                 )
             )
             continue
-        base = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end)
-        others = {p: period_sum(ctx.inputs.tiv, release, supplier, p, start, end) for p in partners}
+        base = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
+        others = {
+            p: period_sum(ctx.inputs.tiv, release, supplier, p, start, end, coverage=ctx.coverage) for p in partners
+        }
         ratio = min(others.values()) / base
         reason = (
             f"{possessive(supplier)} deliveries to {' and to '.join(partners)} are each at least {snap(ratio):.1f} times those "
@@ -808,7 +831,7 @@ def _flow_multiple(claim: Claim, ctx: Context) -> list[Row]:
         )
         note = (
             ", ".join(f"{p} {snap(v):.0f}" for p, v in others.items())
-            + f", {recipient} {snap(base):.0f} million TIV. SIPRI measures deliveries of major arms, one part of 'military ties'."
+            + f", {recipient} {snap(base):,.0f} million TIV. SIPRI measures deliveries of major arms, one part of 'military ties'."
         )
         rows.append(row(claim, release, round_snapped(ratio, 2), criterion_verdict(ratio >= minimum), reason, note))
     return rows
@@ -821,19 +844,19 @@ def _flow_below_all(claim: Claim, ctx: Context) -> list[Row]:
     start, end = claim.years()
     rows = []
     for release in ctx.releases:
-        gap = coverage_gap(release, [supplier], start, end, recipient=recipient) or next(
-            (g for s, r in others if (g := coverage_gap(release, [s], start, end, recipient=r))), None
+        gap = ctx.coverage.gap(release, [supplier], start, end, recipient=recipient) or next(
+            (g for s, r in others if (g := ctx.coverage.gap(release, [s], start, end, recipient=r))), None
         )
         if gap:
             rows.append(not_testable(claim, release, gap))
             continue
-        own = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end)
-        theirs = {r: period_sum(ctx.inputs.tiv, release, s, r, start, end) for s, r in others}
+        own = period_sum(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
+        theirs = {r: period_sum(ctx.inputs.tiv, release, s, r, start, end, coverage=ctx.coverage) for s, r in others}
         smallest = min(theirs, key=lambda name: theirs[name])
         below = all(own < v for v in theirs.values())
         reason = (
-            f"{_flow(supplier, recipient).capitalize()} ({snap(own):.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
-            f"of the smallest of the others ({smallest}, {snap(theirs[smallest]):.0f})"
+            f"{_flow(supplier, recipient)[0].upper() + _flow(supplier, recipient)[1:]} ({snap(own):,.0f} million TIV) are {snap(own / theirs[smallest]):.0%} "
+            f"of the smallest of the others ({smallest}, {snap(theirs[smallest]):,.0f})"
             + ("." if below else ": not below all of them.")
         )
         note = "US deliveries: " + ", ".join(f"{n} {snap(v):.0f}" for n, v in theirs.items()) + " million TIV."
@@ -854,7 +877,7 @@ def _continuity(claim: Claim, ctx: Context) -> list[Row]:
     assumed = [int(y) for y in status.loc[status["all_uncertain"], "year"]]
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         every = bool((values > 0).all())
         missing = [str(y) for y, v in values.items() if v <= 0]
         if not every:
@@ -892,7 +915,7 @@ def _substitution(claim: Claim, ctx: Context) -> list[Row]:
     new_orders = {label: year for label, year in newest.items() if not pd.isna(year) and int(year) > after}
 
     def test(release: str) -> Row:
-        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end)
+        values = yearly(ctx.inputs.tiv, release, supplier, recipient, start, end, coverage=ctx.coverage)
         rising = any(b > a for a, b in zip(values.iloc[:-1], values.iloc[1:], strict=True))
         verdict = criterion_verdict(bool(new_orders) or rising)
         reason = (
@@ -925,7 +948,9 @@ def _register_items(claim: Claim, ctx: Context) -> list[Row]:
     items = listed_items(claim)
     need_period = bool(claim.param("need_period"))
     period = claim.years()
-    table = listed_items_check(ctx.inputs.register, items, supplier=str(claim.param("supplier")), period=period)
+    table = listed_items_check(
+        ctx.inputs.register, items, registers=ctx.registers, supplier=str(claim.param("supplier")), period=period
+    )
     rows = []
     for label in ctx.registers:
         if not need_period and label in RECENT_ONLY_REGISTERS:

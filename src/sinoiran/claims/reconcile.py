@@ -40,7 +40,6 @@ from sinoiran.analysis.series import period_mean, period_sum
 from sinoiran.claims.checks import Context
 from sinoiran.claims.rules import AGREEING, Verdict, amount_verdict
 from sinoiran.data.paper import Claim
-from sinoiran.data.vintages import VINTAGES, coverage_gap
 
 AMOUNT_KINDS = ("flow-sum", "flow-mean")
 #: The newest release held from before the paper (2013) and the years it covers that the paper's
@@ -82,23 +81,23 @@ def amount_claims(claims: list[Claim]) -> list[Claim]:
     return [c for c in claims if c.kind in AMOUNT_KINDS]
 
 
-def releases_for(claims: list[Claim]) -> list[str]:
+def releases_for(claims: list[Claim], ctx: Context) -> list[str]:
     """The TIV releases (not the reference) that cover at least one of the amounts over its own years."""
     out = []
-    for release in VINTAGES:
+    for release in ctx.coverage.labels:
         if release == REFERENCE:
             continue
-        if any(_gap(release, c, *c.years()) is None for c in amount_claims(claims)):
+        if any(_gap(ctx, release, c, *c.years()) is None for c in amount_claims(claims)):
             out.append(release)
     return out
 
 
-def hypotheses(claims: list[Claim]) -> list[Hypothesis]:
+def hypotheses(claims: list[Claim], ctx: Context) -> list[Hypothesis]:
     """Every hypothesis of every family, for every release that can test one (see the module docstring)."""
     first, last = OVERLAP_YEARS
     overlaps = [(a, b) for a, b in combinations_with_replacement(range(first, last + 1), 2)]
     out: list[Hypothesis] = []
-    for release in releases_for(claims):
+    for release in releases_for(claims, ctx):
         out.append(Hypothesis("as published", release))
         out.append(Hypothesis("stated period", release))
         out.extend(Hypothesis("years shifted", release, shift=k) for k in SHIFTS)
@@ -107,9 +106,9 @@ def hypotheses(claims: list[Claim]) -> list[Hypothesis]:
     return out
 
 
-def _gap(release: str, claim: Claim, start: int, end: int) -> str | None:
+def _gap(ctx: Context, release: str, claim: Claim, start: int, end: int) -> str | None:
     supplier, recipient = str(claim.param("supplier")), str(claim.param("recipient"))
-    return coverage_gap(release, [supplier], start, end, recipient=recipient)
+    return ctx.coverage.gap(release, [supplier], start, end, recipient=recipient)
 
 
 def _two_figures(value: float) -> float:
@@ -139,20 +138,24 @@ def amount_under(
         "printed": claim.number,
     }
     missing = {**row, "value": math.nan, "verdict": "", "distance": math.nan}
-    gap = _gap(hypothesis.release, claim, start, end)
+    gap = _gap(ctx, hypothesis.release, claim, start, end)
     if gap:
         return {**missing, "why": gap}
     statistic = period_mean if mean else period_sum
-    value = statistic(ctx.inputs.tiv, hypothesis.release, supplier, recipient, start, end)
+    value = statistic(ctx.inputs.tiv, hypothesis.release, supplier, recipient, start, end, coverage=ctx.coverage)
     factor = 1.0
     if hypothesis.family == "older valuation":
         first, last = hypothesis.overlap or OVERLAP_YEARS
-        if _gap(REFERENCE, claim, first, last):
+        if _gap(ctx, REFERENCE, claim, first, last):
             return {**missing, "why": f"release {REFERENCE} does not hold {supplier} to {recipient} in {first}-{last}"}
-        on_overlap = period_sum(ctx.inputs.tiv, hypothesis.release, supplier, recipient, first, last)
+        on_overlap = period_sum(
+            ctx.inputs.tiv, hypothesis.release, supplier, recipient, first, last, coverage=ctx.coverage
+        )
         if on_overlap <= 0:
             return {**missing, "why": f"no deliveries in {first}-{last} to scale by"}
-        factor = period_sum(ctx.inputs.tiv, REFERENCE, supplier, recipient, first, last) / on_overlap
+        factor = (
+            period_sum(ctx.inputs.tiv, REFERENCE, supplier, recipient, first, last, coverage=ctx.coverage) / on_overlap
+        )
         value *= factor
     cells = end - start + 1
     slack = (0.5 if mean else 0.5 * cells) * factor if ctx.rounded(hypothesis.release) else 0.0
@@ -183,7 +186,7 @@ def joint_fit(claims: list[Claim], ctx: Context) -> pd.DataFrame:
     keep = pd.Series(list(zip(tiv["supplier"], tiv["recipient"], strict=True)), index=tiv.index).isin(pairs)
     small = replace(ctx, inputs=replace(ctx.inputs, tiv=tiv[keep]))  # the same rows, fewer to search
     tolerances = {pair: ctx.tolerance(*pair)[0] for pair in pairs}
-    return pd.DataFrame([amount_under(c, h, small, tolerances) for h in hypotheses(claims) for c in amounts])
+    return pd.DataFrame([amount_under(c, h, small, tolerances) for h in hypotheses(claims, ctx) for c in amounts])
 
 
 def fit_summary(fit: pd.DataFrame) -> pd.DataFrame:

@@ -14,11 +14,10 @@ and applied by :func:`amount_verdict`:
 * *reproduced*: the two intervals meet; *close*: they miss each other by at most
   the tolerance, relative to the printed figure; *differs*: by more.
 
-The tolerance is measured, not chosen: it is the largest revision of one of the
-paper's other flows between the releases held (see
+The tolerance is measured, not chosen: it is how far the releases held move
+the same flow over the same years (see
 :func:`sinoiran.analysis.review.release_spread`), so a figure within it of a
-release could come from another release of SIPRI's database, and no flow sets
-its own tolerance.
+release could come from another release of SIPRI's database.
 
 A ledger row carries each value twice: a number (``paper_value``,
 ``recomputed_value``; NaN where the value is not a number) and a text

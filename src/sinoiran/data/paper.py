@@ -25,6 +25,7 @@ import pandas as pd
 
 from sinoiran.base.errors import InputError
 from sinoiran.base.paths import data_dir
+from sinoiran.base.releases import ListedItem
 from sinoiran.data import reads
 
 #: The catalogue's file, beside the tables.
@@ -221,17 +222,6 @@ def parse_period(text: str) -> tuple[int, int]:
         raise ValueError(f"not a period: {text!r}")
     start = int(match[1])
     return start, int(match[2] or start)
-
-
-@dataclass(frozen=True)
-class ListedItem:
-    """An item the paper lists, whether SIPRI covers it, and how to find it in a register."""
-
-    item: str
-    covered: bool
-    coverage_note: str
-    designation_pattern: str | None = None
-    description_pattern: str | None = None
 
 
 def listed_items(claim: Claim) -> list[ListedItem]:

@@ -157,7 +157,7 @@ def current_coverage() -> Coverage:
     )
     if key not in _COVERAGE:
         _COVERAGE.clear()
-        _COVERAGE[key] = Coverage(dict(VINTAGES), _coverage_from_package(path))
+        _COVERAGE[key] = Coverage(dict(VINTAGES), _coverage_from_package(path), dict(REGISTER_LABELS))
     return _COVERAGE[key]
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from sinoiran.analysis.trends import TrendParameters, resolve_names, validate
 from sinoiran.base.errors import UsageError
 from sinoiran.base.paths import PROJECT_ROOT
+from sinoiran.base.releases import Coverage
 from sinoiran.book.glue import stored_frame
 from sinoiran.data.vintages import VINTAGES
 from sinoiran.make import warm
@@ -35,22 +36,35 @@ WINDOWS = (1, 3)
 
 
 def parameter_grid(
-    vintages=None, break_years=BREAK_YEARS, windows=WINDOWS, base: TrendParameters | None = None
+    vintages=None,
+    break_years=BREAK_YEARS,
+    windows=WINDOWS,
+    base: TrendParameters | None = None,
+    coverage: Coverage | None = None,
 ) -> list[TrendParameters]:
-    """Every vintage x break year x window, other parameters as in ``base``."""
+    """Every vintage x break year x window, other parameters as in ``base``. Where ``coverage`` is given,
+    each release runs from ``base.start_year`` (or its first year, if later) to its own last year, so that
+    no answer stops short of the data; without it, every release uses ``base``'s years."""
     base = base or TrendParameters()
-    return [
-        replace(base, vintage=v, break_year=b, window=w)
-        for v, b, w in itertools.product(vintages or list(VINTAGES), break_years, windows)
-    ]
+    labels = vintages or (coverage.labels if coverage is not None else list(VINTAGES))
+    grid = []
+    for v, b, w in itertools.product(labels, break_years, windows):
+        params = replace(base, vintage=v, break_year=b, window=w)
+        if coverage is not None and v in coverage.releases:
+            info = coverage.releases[v]
+            params = replace(params, start_year=max(base.start_year, info.data_start), end_year=info.data_end)
+        grid.append(params)
+    return grid
 
 
-def plan(grid: list[TrendParameters], tiv: pd.DataFrame) -> tuple[list[TrendParameters], pd.DataFrame]:
+def plan(
+    grid: list[TrendParameters], tiv: pd.DataFrame, coverage: Coverage
+) -> tuple[list[TrendParameters], pd.DataFrame]:
     """Split the grid into runnable parameters and a table of skipped ones with the reason."""
     runnable, skipped = [], []
     for params in grid:
         try:
-            validate(resolve_names(params, tiv), tiv)
+            validate(resolve_names(params, tiv, coverage), tiv, coverage)
             runnable.append(params)
         except UsageError as err:
             skipped.append({**_flat(params), "skipped": str(err)})
