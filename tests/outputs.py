@@ -43,11 +43,19 @@ def comparable(cell, patterns=None) -> list[dict]:
     outputs = []
     for output in cell.get("outputs", []):
         kept = {k: v for k, v in output.items() if k not in ("metadata", "execution_count")}
+        if kept.get("output_type") == "stream" and "text" in kept:
+            kept["text"] = "".join(kept["text"]) if isinstance(kept["text"], list) else kept["text"]
+            last = outputs[-1] if outputs else None
+            if last and last.get("output_type") == "stream" and last.get("name") == kept.get("name"):
+                # a stream printed in two chunks is one output, as nbval coalesces it
+                last["text"] = last["text"] + kept["text"]
+                continue
         if "data" in kept:
             kept["data"] = {k: _sanitize(v, patterns) for k, v in kept["data"].items() if k not in NOT_COMPARED}
+        outputs.append(kept)
+    for kept in outputs:
         if "text" in kept:
             kept["text"] = _sanitize(kept["text"], patterns)
-        outputs.append(kept)
     return outputs
 
 
