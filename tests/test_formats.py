@@ -155,6 +155,18 @@ def test_an_unknown_name_is_refused_with_the_closest_names():
         resolve("Korea", held)
 
 
+def test_a_known_name_the_data_lack_is_named_as_what_it_is():
+    """'Turkiye' is a name the project knows (Turkey): when a file does not hold it, say so and list what the
+    file holds, rather than suggesting spellings of something else."""
+    with pytest.raises(
+        UnknownName,
+        match=r"recipient 'Turkiye' is Turkey, which is not among the 2 recipients in x\.csv \(Greece, Iran\)",
+    ):
+        resolve("Turkiye", ["Greece", "Iran"], what="recipient", where="in x.csv")
+    with pytest.raises(UnknownName, match=r"unknown recipient 'Iran' in x\.csv; 1 name held: Afghanistan"):
+        resolve("Iran", ["Afghanistan"], what="recipient", where="in x.csv")
+
+
 @pytest.mark.parametrize(
     "values, expected",
     [

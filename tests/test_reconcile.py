@@ -10,6 +10,7 @@ from sinoiran.analysis import deals, review
 from sinoiran.claims import checks, reconcile
 from sinoiran.data import tables
 from sinoiran.data.paper import catalogue
+from sinoiran.data.vintages import current_coverage
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +106,29 @@ def test_spreading_deals_evenly_understates_chinas_2005_2011_deliveries(inputs):
         (inputs.tiv.vintage == "2025") & (inputs.tiv.supplier == "China") & (inputs.tiv.recipient == "Iran")
     ]
     assert actual.loc[window].sum() == pytest.approx(table.set_index("year")["tiv"].loc[window].sum())
+
+
+def test_a_release_that_starts_after_the_overlap_is_untestable_not_a_crash(inputs):
+    """A user's added release covering 2003-2013 only (a real SIPRI exporter table can) cannot be valued like
+    the 2007 release over 2001-2002: those hypotheses are untestable, and the rest of the table stands."""
+    from dataclasses import replace
+
+    from sinoiran.base.releases import Coverage, Holding, Vintage
+
+    current = current_coverage()
+    added = Vintage("2018", "2018-06-01", 2003, 2013, ("United States",), "sipri-tiv-table", "a user's export")
+    rows = inputs.tiv[(inputs.tiv.vintage == "2016") & (inputs.tiv.supplier == "United States")]
+    rows = rows[rows.year.between(2003, 2013)].assign(vintage="2018")
+    coverage = Coverage(
+        {**current.releases, "2018": added},
+        {**current.holdings, "2018": (Holding(frozenset({"United States"}), None, 2003, 2013),)},
+        current.registers,
+    )
+    claims = catalogue()
+    ctx = replace(checks.context(inputs, claims), coverage=coverage)
+    ctx = replace(ctx, inputs=replace(inputs, tiv=pd.concat([inputs.tiv, rows], ignore_index=True)))
+    fit = reconcile.joint_fit(claims, ctx)
+    early = fit[(fit.release == "2018") & (fit.hypothesis.str.endswith("over 2001-2002"))]
+    assert len(early) and early["value"].isna().all() and early["why"].str.contains("does not hold").all()
+    published = fit[(fit.release == "2018") & (fit.hypothesis == "release 2018")].set_index("claim_id")
+    assert published.loc["MAIN-NEIGHBOURS-TUR", "verdict"] != ""

@@ -117,3 +117,13 @@ def test_a_parameter_that_does_not_fit_is_one_line(tmp_path):
         f"error: {ROOT / 'chapters' / 'trends.ipynb'}: stopped: ParameterError: "
         "window=0: must be between 1 and the number of years in the period"
     ]
+
+
+def test_a_misspelt_parameter_name_is_refused_before_the_run(tmp_path):
+    """papermill only warns about a parameter the chapter does not take, and runs it with its defaults: a report
+    for the wrong country. The report command refuses it in one line, naming the parameters the chapter takes."""
+    result = _run(tmp_path, str(ROOT / "chapters" / "own_country.ipynb"), "-p", "recipent", "Pakistan")
+    assert result.returncode == 2
+    line = result.stderr.strip().splitlines()
+    assert len(line) == 1 and "unknown parameter(s) recipent" in line[0] and "recipient" in line[0]
+    assert not list(tmp_path.glob("*.html"))

@@ -70,10 +70,13 @@ def _ingest(args: argparse.Namespace) -> int:
     elif len(args.target) == 1:
         file, kind = args.target[0], None
     else:
-        raise UsageError("give a file, or a kind and a file (python -m sinoiran ingest [KIND] FILE)")
+        raise UsageError("give one file, or a kind and one file (python -m sinoiran ingest [KIND] FILE)")
     path = Path(file)
     output = _output_path(args.output)
     assert output is not None  # --output is required by the parser
+    for given, option in ((output, "--output"), (args.totals, "--totals"), (args.deliveries, "--deliveries")):
+        if given is not None and Path(given).suffix.lower() != ".csv":
+            raise UsageError(f"{option} {Path(given).name}: ingest writes CSV; give a .csv file name")
     totals = _output_path(args.totals, "--totals")
     deliveries = _output_path(args.deliveries, "--deliveries")
     kind = kind or formats.detect(path).format
@@ -107,7 +110,11 @@ def _ingest(args: argparse.Namespace) -> int:
             export.frames["totals"].assign(vintage=label)[["vintage", "country", "orientation", "year", "tiv"]], totals
         )
     if deliveries is not None and "rows" in export.frames:
-        _write(export.frames["rows"], deliveries)
+        rows = export.frames["rows"]
+        for role, wanted in (("recipient", wanted_recipients), ("supplier", wanted_suppliers)):
+            if wanted and role in rows:  # the same names as the main table keeps
+                rows = rows[rows[role].isin(set(frame[role]))]
+        _write(rows.reset_index(drop=True), deliveries)
     release = f"; release {label}" + (f" ({guess.reason})" if guess and args.vintage is None else "") if label else ""
     extra = "".join(f"; {note}" for note in export.notes)
     print(
@@ -275,7 +282,11 @@ def _panel(args: argparse.Namespace) -> int:
         frame = frame[frame["recipient"].isin(recipients)]
     if suppliers is not None and "supplier" in frame and args.table != "changes":
         frame = frame[frame["supplier"].isin(suppliers)]
-    _write_table(frame.reset_index(drop=True), output)
+    # Sums of SIPRI's one-decimal cells carry binary noise (8930.620000000003): store them by the precision
+    # policy, six significant digits, as every table of the project is.
+    from sinoiran.book.glue import stored_frame
+
+    _write_table(stored_frame(frame.reset_index(drop=True)), output)
     notes = [f"releases {', '.join(releases)}"]
     if args.table == "changes":
         notes.append(f"windows {before[0]}-{before[1]} and {after[0]}-{after[1]}")
@@ -367,11 +378,14 @@ def parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser(
         "ingest",
+        usage="python -m sinoiran ingest [KIND] FILE --output OUT.csv [options]",
         help="turn a raw export into a tidy CSV (the format is detected from the file, or named first)",
         description="python -m sinoiran ingest [KIND] FILE --output OUT.csv; KIND is one of the formats of "
         "sinoiran.readers.formats and is detected from the file's own header when left out.",
     )
-    ingest.add_argument("target", nargs="+", metavar="[KIND] FILE", help="the export file, optionally after its kind")
+    ingest.add_argument(
+        "target", nargs="+", metavar="[KIND] FILE", help="one export file, optionally after its kind (one file a run)"
+    )
     ingest.add_argument(
         "--vintage",
         "--release",

@@ -184,11 +184,19 @@ def resolve(typed: str, known: Iterable[str], *, what: str = "country", where: s
             return candidate
         if _folded(candidate) in by_fold:
             return by_fold[_folded(candidate)]
+    place = f" {where}" if where else ""
+    meant = next((c for c in candidates[1:] if _folded(c) != _folded(typed)), None)
+    listed = ", ".join(known[:6]) + (", ..." if len(known) > 6 else "")
+    if meant is not None:  # a name we know ("Turkiye" is Turkey), which these data do not hold
+        raise UnknownName(
+            f"{what} {typed!r} is {meant}, which is not among the {len(known)} {what}"
+            f"{'' if len(known) == 1 else 's'}{place} ({listed})"
+        )
     close = difflib.get_close_matches(_folded(typed), list(by_fold), n=4, cutoff=0.6)
     if not close:  # a part of a longer name: "Korea" for "South Korea", "Hezbollah" for "Hezbollah (Lebanon)*"
         close = [f for f in by_fold if _folded(typed) in f][:4]
-    hint = f"; closest: {', '.join(by_fold[c] for c in close)}" if close else f"; {len(known)} names held"
-    place = f" {where}" if where else ""
+    held = f"{len(known)} name{'' if len(known) == 1 else 's'} held: {listed}" if known else "no names held"
+    hint = f"; closest: {', '.join(by_fold[c] for c in close)}" if close else f"; {held}"
     raise UnknownName(f"unknown {what} {typed!r}{place}{hint}")
 
 

@@ -19,7 +19,13 @@ from sinoiran.base.precision import snap
 
 
 def _p(value: float) -> str:
-    return f"p = {snap(value):.3f}"
+    """A p-value as the tables show it: three decimals, '< 0.001' below that."""
+    return "p < 0.001" if snap(value) < 0.0005 else f"p = {snap(value):.3f}"
+
+
+def _capital(text: str) -> str:
+    """A sentence that may open with "the United States'" starts with a capital."""
+    return text[:1].upper() + text[1:]
 
 
 def question(result: TrendRun) -> str:
@@ -139,21 +145,21 @@ def overtaking_sentence(result: TrendRun) -> str:
     o = result.overtaking
     crossing = f"{snap(100 * o['share_crossing']):.0f}% of bootstrap draws"
     if o["kind"] == models.AHEAD_FROM_START:
-        return (
+        return _capital(
             f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window, "
             f"so the window holds no fitted crossing (only {crossing} have one)."
         )
     if o["kind"] == models.NEVER:
-        return (
+        return _capital(
             f"The fitted gap does not turn in {possessive(leader)} favour by {o['end']} "
             f"(only {crossing} have a crossing inside the window)."
         )
     if o["identified"]:
-        return (
+        return _capital(
             f"{possessive(leader)} fitted share first exceeds {possessive(follower)} in {o['year']:.0f}, "
             f"between {o['ci_low']:.0f} and {o['ci_high']:.0f} in 95% of bootstrap draws."
         )
-    return (
+    return _capital(
         f"The straight lines cross in {o['year']:.0f}, but the year is not identified: {crossing} have a "
         f"crossing inside the window, too few to pin down a 95% interval, so the observed shares and SIPRI's "
         f"five-year blocks are the evidence to read."
@@ -274,3 +280,15 @@ TERM_LABELS = {
     "level_shift": "jump in level at the break",
     "slope_change": "change of trend at the break",
 }
+
+
+def denominator_sentence(result: TrendRun) -> str:
+    """What the run's shares are shares of, in a sentence a reader cannot miss when it is not all imports."""
+    p = result.parameters
+    recipient = possessive(in_prose(p.recipient))
+    if result.denominator == "all suppliers":
+        return f"The shares below are of {recipient} imports from all suppliers in release {p.vintage}."
+    return (
+        f"Release {p.vintage} does not hold every supplier of {in_prose(p.recipient)}, so the shares below are of "
+        f"the deliveries of the {result.denominator}, not of all {recipient} imports."
+    )

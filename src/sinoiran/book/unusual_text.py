@@ -167,7 +167,7 @@ def by_release(data: Panel, releases: Sequence[str], *, focus: str = "Iran", min
                 {
                     "Comparison": name,
                     "Release": release,
-                    "Iran": baseline.focus_value,
+                    focus: f"{snap(baseline.focus_value):.1f}",  # shown as text beside 'yes'/'no': rounded here
                     "Rank": baseline.focus_rank,
                     "Compared": baseline.n,
                     "At least as extreme": baseline.at_least_as_extreme,
@@ -179,7 +179,7 @@ def by_release(data: Panel, releases: Sequence[str], *, focus: str = "Iran", min
             {
                 "Comparison": "Leader changed from Russia to China",
                 "Release": release,
-                "Iran": "yes" if len(row) and bool(row["switched"].iloc[0]) else "no",
+                focus: "yes" if len(row) and bool(row["switched"].iloc[0]) else "no",
                 "Rank": None,
                 "Compared": len(switches),
                 "At least as extreme": len(moved),

@@ -146,8 +146,12 @@ def amount_under(
     factor = 1.0
     if hypothesis.family == "older valuation":
         first, last = hypothesis.overlap or OVERLAP_YEARS
-        if _gap(ctx, REFERENCE, claim, first, last):
-            return {**missing, "why": f"release {REFERENCE} does not hold {supplier} to {recipient} in {first}-{last}"}
+        for release in (REFERENCE, hypothesis.release):
+            if _gap(ctx, release, claim, first, last):
+                return {
+                    **missing,
+                    "why": f"release {release} does not hold {supplier} to {recipient} in {first}-{last}",
+                }
         on_overlap = period_sum(
             ctx.inputs.tiv, hypothesis.release, supplier, recipient, first, last, coverage=ctx.coverage
         )
@@ -157,6 +161,8 @@ def amount_under(
             period_sum(ctx.inputs.tiv, REFERENCE, supplier, recipient, first, last, coverage=ctx.coverage) / on_overlap
         )
         value *= factor
+    if value != value:  # the release holds the pair but not every year of it
+        return {**missing, "why": f"release {hypothesis.release} does not cover every year of {start}-{end}"}
     cells = end - start + 1
     slack = (0.5 if mean else 0.5 * cells) * factor if ctx.rounded(hypothesis.release) else 0.0
     step = _two_figures(claim.number) if hypothesis.family == "coarser rounding" else claim.printed_step

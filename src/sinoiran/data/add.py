@@ -91,6 +91,16 @@ def add_export(
         addable = ", ".join(f.name for f in formats.FORMATS.values() if f.addable)
         raise InputError(file, f"a {fmt.description}: data add takes {addable}")
     prefilter = None
+    if found.format == "sipri-register":
+        # The project's register table is Iran's deals (sipri_register_iran.csv): a register adds those only.
+        held = registers.recipient_names(file, found.rows)
+        asked = resolve_all(recipients or ["Iran"], held, what="recipient", where=f"in {file.name}")
+        if set(asked) != {"Iran"}:
+            raise UsageError(
+                f"{file.name}: the register table holds Iran's deals only (data/sipri_register_iran.csv); "
+                f"data add keeps a register's deals with Iran, not {', '.join(a for a in asked if a != 'Iran')}"
+            )
+        recipients = ["Iran"]
     if recipients and found.format == "sipri-register":
         held = registers.recipient_names(file, found.rows)
         recipients = resolve_all(recipients, held, what="recipient", where=f"in {file.name}")
@@ -117,6 +127,12 @@ def add_export(
     manifest_file = manifest_path(out_dir)
     manifest_text = manifest_file.read_text(encoding="utf-8")
     manifest = read_manifest(manifest_file)
+    if found.format == "sipri-register" and vintage in manifest.get("registers", {}):
+        raise UsageError(
+            f"{file.name}: a register of release {vintage} is held already; two registers of one release would "
+            f"count its deals twice. Give this one its own label with --vintage (for example {vintage}b) and "
+            "--accept-label"
+        )
     relpath = f"{ADDED}/{file.name}"
     stored = out_dir / relpath
     if stored.exists() and sha256(stored) != sha256(file):

@@ -204,6 +204,13 @@ def build_tables(sources_dir: str | Path, manifest: Path | None = None) -> Built
     return Built(tables, sources, _ordered_complete(complete, declared), text, coverage_json(holdings, declared))
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """Write a table as UTF-8 CSV with '\\n' line ends and no index (byte-stable).
 
@@ -216,6 +223,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     os.close(fd)
     try:
         frame.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private; a table is as readable as any file
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -29,6 +29,7 @@ import html
 import re
 from pathlib import Path
 
+from sinoiran.base.errors import UsageError
 from sinoiran.base.paths import PROJECT_ROOT
 from sinoiran.make.kernel import kernel_config
 
@@ -60,6 +61,12 @@ def run_chapter(chapter: Path, output: Path, parameters: dict[str, object]) -> P
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    known = list(papermill.inspect_notebook(str(chapter)))
+    unknown = [name for name in parameters if name not in known]
+    if unknown:  # papermill would only warn, and run the chapter with its defaults
+        raise UsageError(
+            f"{chapter.name}: unknown parameter(s) {', '.join(unknown)}; it takes {', '.join(known) or 'none'}"
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         papermill.execute_notebook(
@@ -146,7 +153,11 @@ class _Page:
     def cite(self, keys: str, textual: bool = False) -> str:
         parts = []
         for key in (k.strip() for k in keys.split(",")):
-            base = key.split("-", 1)[-1] if key not in self.labels and "-" in key else key
+            # the chapter's key prefix ("own-country-") may itself hold dashes: take the shortest known rest
+            base = key
+            if key not in self.labels:
+                rests = [key[i + 1 :] for i, c in enumerate(key) if c == "-"]
+                base = next((r for r in rests if r in self.labels), rests[0] if rests else key)
             label = self.labels.get(key) or self.labels.get(base) or key
             if base not in self.cited:
                 self.cited.append(base)
@@ -200,6 +211,16 @@ class _Page:
         return _LOCAL_LINK.sub(r"\1", text)
 
 
+def _plain(text: str) -> str:
+    """A BibTeX value as plain text: ``\\url{x}`` as ``x``, LaTeX accents as letters, braces dropped."""
+    import codecs
+
+    import latexcodec  # noqa: F401 - registers the 'ulatex' codec
+
+    text = re.sub(r"\\url\{([^}]*)\}", r"\1", str(text))
+    return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
+
+
 def _bibliography(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Author-year labels and formatted entries (HTML) of ``references.bib``, by key."""
     from pybtex.database import parse_file
@@ -211,6 +232,15 @@ def _bibliography(root: Path) -> tuple[dict[str, str], dict[str, str]]:
     if not path.exists():
         return {}, {}
     data = parse_file(str(path))
+    for entry in data.entries.values():  # a page, not LaTeX: \url{...} as its address, accents as letters
+        for name, value in list(entry.fields.items()):
+            entry.fields[name] = _plain(value)
+        for people in entry.persons.values():
+            for person in people:
+                for part in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names"):
+                    names = getattr(person, part, None)
+                    if names:
+                        names[:] = [_plain(n) for n in names]
     labels = {key: author_year_label(entry) for key, entry in data.entries.items()}
     style = find_plugin("pybtex.style.formatting", "unsrt")()
     formatted = {e.key: e.text.render_as("html") for e in style.format_entries(data.entries.values())}
