@@ -218,7 +218,8 @@ def _plain(text: str) -> str:
     import latexcodec  # noqa: F401 - registers the 'ulatex' codec
 
     text = re.sub(r"\\url\{([^}]*)\}", r"\1", str(text))
-    return codecs.decode(text, "ulatex").replace("{", "").replace("}", "")
+    plain: str = codecs.decode(text, "ulatex")  # type: ignore[call-overload]  # a codec typeshed does not know
+    return plain.replace("{", "").replace("}", "")
 
 
 def _bibliography(root: Path) -> tuple[dict[str, str], dict[str, str]]:
