@@ -556,9 +556,9 @@ def test_the_pdf_numbers_its_contents_from_the_bookmarks(tmp_path):
     writer = PdfWriter()
     for _ in range(3):
         writer.add_blank_page(width=200, height=200)
-    writer.add_outline_item("What the replication found", 0)
-    writer.add_outline_item("Introduction: the paper", 1)
-    writer.add_outline_item("Introduction: the paper", 2)  # a heading repeated (a glued value in it)
+    writer.add_outline_item(title="What the replication found", page_number=0)
+    writer.add_outline_item(title="Introduction: the paper", page_number=1)
+    writer.add_outline_item(title="Introduction: the paper", page_number=2)  # a heading repeated (a glued value in it)
     path = tmp_path / "marks.pdf"
     with path.open("wb") as handle:
         writer.write(handle)
