@@ -367,6 +367,18 @@ def test_the_panel_command_writes_the_changes_and_the_blocks(tmp_path):
     assert done.returncode == 0, done.stderr
     frame = pd.read_csv(blocks)
     assert set(frame["recipient"]) == {"Myanmar"} and "2010-2014" in set(frame["period"])
+    assert "kept apart" not in done.stderr  # the output is the recipient asked for; the others are not news
+    done = run_panel("--output", str(blocks), "--table", "blocks", "--release", "2025", "--recipients", "Hezbollah")
+    assert done.returncode == 2 and done.stderr.strip().splitlines() == [
+        "error: --recipients: Hezbollah (Lebanon)* (non-state actor) is kept apart from the panel of states; "
+        "add --all-recipients to include it"
+    ]
+    done = run_panel(
+        "--output", str(blocks), "--table", "blocks", "--release", "2025", "--recipients", "Hezbollah",
+        "--all-recipients",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert set(pd.read_csv(blocks)["recipient"]) == {"Hezbollah (Lebanon)*"}
 
 
 @pytest.mark.slow

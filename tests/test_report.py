@@ -52,6 +52,21 @@ def test_roles_directives_and_links_are_resolved(tmp_path):
     )
 
 
+def test_the_run_shows_its_parameters_not_the_chapters_defaults(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    defaults = nbformat.v4.new_code_cell('recipient = "Iran"', metadata={"tags": ["parameters"]})
+    injected = nbformat.v4.new_code_cell('recipient = "Pakistan"', metadata={"tags": ["injected-parameters"]})
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Trends"), defaults, injected, nbformat.v4.new_code_cell("1 + 1")]
+    path = tmp_path / "run.ipynb"
+    nbformat.write(notebook, path)
+    page = html.unescape(report.render(path).read_text())
+    assert page.count('recipient = "Pakistan"') == 1 and 'recipient = "Iran"' not in page
+    assert "This run's parameters" in page and "1 + 1" in page
+    notebook.cells = [defaults]  # a chapter run without papermill: its parameters are the defaults, shown
+    nbformat.write(notebook, path)
+    assert 'recipient = "Iran"' in html.unescape(report.render(path).read_text())
+
+
 def test_a_missing_glue_value_is_shown_as_a_gap_not_hidden():
     assert report.glue_text({}, "overtaking_text") == "[overtaking_text: not computed in this run]"
     assert report.glue_text({"x": {"text/plain": "0.5"}}, "x:.0%") == "50%"
@@ -111,12 +126,18 @@ def test_a_papermill_run_for_pakistan_reads_as_one_page(tmp_path):
 
 @pytest.mark.slow
 def test_a_parameter_that_does_not_fit_is_one_line(tmp_path):
-    result = _run(tmp_path, str(ROOT / "chapters" / "trends.ipynb"), "-p", "window", "0")
+    """One line, exit 2; the failed run leaves no half-executed notebook, and an earlier run at the same path is
+    kept."""
+    earlier = tmp_path / "runs" / "trends-window-0.ipynb"
+    earlier.parent.mkdir()
+    earlier.write_text("an earlier good run")
+    result = _run(tmp_path, str(ROOT / "chapters" / "trends.ipynb"), "-p", "window", "0", "--executed", str(earlier))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"error: {ROOT / 'chapters' / 'trends.ipynb'}: stopped: ParameterError: "
         "window=0: must be between 1 and the number of years in the period"
     ]
+    assert earlier.read_text() == "an earlier good run" and sorted(earlier.parent.iterdir()) == [earlier]
 
 
 def test_a_misspelt_parameter_name_is_refused_before_the_run(tmp_path):

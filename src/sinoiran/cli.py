@@ -254,11 +254,7 @@ def _panel(args: argparse.Namespace) -> int:
         if args.suppliers
         else None
     )
-    recipients = (
-        resolve_all(_names(args.recipients) or [], data.recipient_names, what="recipient", where=where)
-        if args.recipients
-        else None
-    )
+    recipients = _panel_recipients(args, data, where) if args.recipients else None
     if args.table == "changes":
         if suppliers is None:  # each release's own major suppliers
             majors = {r: panel.major_suppliers(data, r, before[0], after[1]) for r in releases}
@@ -294,7 +290,7 @@ def _panel(args: argparse.Namespace) -> int:
     if skipped:
         notes.append(f"skipped (years not covered): {', '.join(skipped)}")
     apart = data.kept_apart
-    if len(apart):
+    if len(apart) and recipients is None:  # with --recipients, the output is what was asked for
         notes.append(f"{apart['recipient'].nunique()} non-state, organisation or unknown recipients kept apart")
     print(f"panel [{args.table}]: {'; '.join(notes)}; {len(frame)} rows -> {output}", file=sys.stderr)
     return 0
@@ -336,6 +332,33 @@ def _book(args: argparse.Namespace) -> int:
     counts = book.build_book(jobs=args.jobs, execute_only=args.execute_only)
     print(book.report(counts), file=sys.stderr)
     return 0
+
+
+def _panel_recipients(args: argparse.Namespace, data, where: str) -> list[str]:
+    """The recipients asked for with --recipients, resolved among those the panel keeps; one of the kinds kept
+    apart (non-state actors, organisations, unknown) is named as such, never an empty table."""
+    from sinoiran.base.names import actor_kind, resolve_all
+
+    def bare(name: str) -> str:  # "Hezbollah (Lebanon)*" -> "hezbollah", as people type a party's name
+        return name.rstrip("*").split(" (")[0].strip().casefold()
+
+    kept = [str(n) for n in data.recipient_names if actor_kind(str(n)) in data.kinds]
+    apart = {str(n) for n in data.recipient_names} - set(kept)
+    parties = {}
+    for name in kept:
+        if actor_kind(name) != "state":
+            parties.setdefault(bare(name), []).append(name)
+    typed = [parties[bare(t)][0] if len(parties.get(bare(t), [])) == 1 else t for t in _names(args.recipients) or []]
+    try:
+        return resolve_all(typed, kept, what="recipient", where=where)
+    except UsageError as err:
+        for name in sorted(apart):
+            if any(t.casefold() in (name.casefold(), bare(name)) for t in typed):
+                raise UsageError(
+                    f"--recipients: {name} ({actor_kind(name)}) is kept apart from the panel of states; "
+                    "add --all-recipients to include it"
+                ) from None
+        raise err from None
 
 
 def _pdf(args: argparse.Namespace) -> int:

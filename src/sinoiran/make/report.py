@@ -13,7 +13,8 @@ printed by Debian's Chromium) with its glue resolved:
   from ``references.bib``; glossary terms and cross-references become their
   text; links to other chapters become plain text (they are not part of the page);
 * code cells are folded behind a toggle, their outputs (tables, text) shown;
-* the parameters of the run (papermill's injected cell) head the page.
+* the parameters of the run (papermill's injected cell) head the page; the chapter's own cell of
+  default parameters, which the run overrode, is left out.
 
 :func:`run_chapter` executes a chapter with parameters first (papermill, on a
 kernel over IPC); a parameter that does not fit the data raises
@@ -68,10 +69,13 @@ def run_chapter(chapter: Path, output: Path, parameters: dict[str, object]) -> P
             f"{chapter.name}: unknown parameter(s) {', '.join(unknown)}; it takes {', '.join(known) or 'none'}"
         )
     output.parent.mkdir(parents=True, exist_ok=True)
+    # Executed into a partial file that replaces ``output`` only when every cell ran: a failed run neither
+    # leaves a half-executed notebook behind nor destroys an earlier good run at the same path.
+    partial = output.with_name(f".{output.stem}.partial{output.suffix}")
     try:
         papermill.execute_notebook(
             str(chapter),
-            str(output),
+            str(partial),
             parameters=parameters,
             kernel_name="python3",
             progress_bar=False,
@@ -80,7 +84,12 @@ def run_chapter(chapter: Path, output: Path, parameters: dict[str, object]) -> P
             config=kernel_config(),
         )
     except PapermillExecutionError as err:
+        partial.unlink(missing_ok=True)
         raise RunError(err.ename, str(err.evalue).strip().splitlines()[0] if err.evalue else "") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(output)
     return output
 
 
@@ -296,10 +305,13 @@ def render(notebook_path: Path, output: Path | None = None, root: Path = PROJECT
             "the rest of the page is computed from them):</p>"
             f"<pre>{html.escape(parameters[0].source.strip())}</pre></section>"
         )
+    # The chapter's own parameters cell holds its defaults, which this run overrode: shown, it would read as
+    # the run's settings. The injected cell above says what the run used.
+    skipped = {"injected-parameters", "parameters"} if parameters else {"injected-parameters"}
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             blocks.append(markdown.render(page.resolve(cell.source)))
-        elif cell.cell_type == "code" and "injected-parameters" not in cell.metadata.get("tags", []):
+        elif cell.cell_type == "code" and not skipped & set(cell.metadata.get("tags", [])):
             blocks.append(_code_cell(cell))
     if page.cited:
         items = "".join(
