@@ -344,7 +344,7 @@ def _panel_recipients(args: argparse.Namespace, data, where: str) -> list[str]:
 
     kept = [str(n) for n in data.recipient_names if actor_kind(str(n)) in data.kinds]
     apart = {str(n) for n in data.recipient_names} - set(kept)
-    parties = {}
+    parties: dict[str, list[str]] = {}
     for name in kept:
         if actor_kind(name) != "state":
             parties.setdefault(bare(name), []).append(name)
