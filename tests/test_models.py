@@ -60,6 +60,22 @@ def test_segmented_trend_finds_a_true_break_and_not_a_false_one(rng):
     assert without.fit["chow_p"] > 0.05
 
 
+def test_years_of_no_deliveries_before_a_break_give_zero_errors_not_a_warning(rng):
+    """Turkey's share of Chinese arms, 2000-2024 (release 2025), is 0 in every year before 2008: the pre-break
+    segment is fitted exactly, and its variances come out as -1e-17 (rounding of 0). No warning, SE 0, and the
+    break's own estimates keep their errors."""
+    import warnings
+
+    years = np.arange(2000, 2025)
+    share = np.where(years >= 2008, np.clip(rng.normal(0.08, 0.1, len(years)), 0, 1), 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = models.segmented_trend(synthetic(years, share), break_year=2008)
+    table = fit.coefficients.set_index("term")
+    assert table.loc["intercept", "std_error"] == pytest.approx(0.0, abs=1e-8)
+    assert table.loc["slope_change", "std_error"] > 0
+
+
 def test_segmented_trend_refuses_a_break_at_the_edge():
     years = np.arange(2000, 2010)
     with pytest.raises(ValueError, match="break year 2009 leaves 9 year"):
@@ -332,7 +348,14 @@ def _run_with_shares(leader_shares, follower_shares, suppliers=("China", "United
 def test_observed_overtaking_first_year_and_for_good():
     run = _run_with_shares([0.1, 0.5, 0.2, 0.6, 0.7], [0.4, 0.3, 0.3, 0.2, 0.1])
     seen = trends.observed_overtaking(run)
-    assert seen == {"first_year": 2001.0, "ahead_for_good": 2003.0, "years_ahead": 3.0}
+    assert seen == {
+        "first_year": 2001.0,
+        "ahead_for_good": 2003.0,
+        "years_ahead": 3.0,
+        "last_ahead": 2004.0,
+        "level_at_end": False,
+        "share_at_end": 0.7,
+    }
     assert trend_text.observed_sentence(run) == (
         "In the observed shares, China is first ahead of the United States in 2001, and stays ahead from 2003 to 2004 "
         "(window 2000-2004)."
@@ -344,6 +367,12 @@ def test_observed_overtaking_first_year_and_for_good():
     assert math.isnan(never["first_year"]) and math.isnan(never["ahead_for_good"])
     back_behind = _run_with_shares([0.5, 0.1], [0.4, 0.3])
     assert "but is behind again in 2001 (1 year ahead in 2000-2001)" in trend_text.observed_sentence(back_behind)
+    # Turkey, release 2025: China ahead of Russia in some years, neither delivering in the last ones: level, not behind.
+    level = _run_with_shares([0.0, 0.3, 0.0, 0.0], [0.2, 0.1, 0.0, 0.0])
+    assert trend_text.observed_sentence(level) == (
+        "In the observed shares, China is first ahead of the United States in 2001, is last ahead in 2001, and is "
+        "level with it in 2003 (both 0%; 1 year ahead in 2000-2003)."
+    )
     assert trend_text.question(run).startswith(
         "Is China replacing the United States as a supplier of Pakistan's major arms?"
     )

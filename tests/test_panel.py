@@ -379,6 +379,14 @@ def test_the_panel_command_writes_the_changes_and_the_blocks(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert set(pd.read_csv(blocks)["recipient"]) == {"Hezbollah (Lebanon)*"}
+    # A filter that matches nothing is an error saying why, not a header-only file with exit 0.
+    empty = tmp_path / "empty.csv"
+    done = run_panel("--output", str(empty), "--release", "2025", "--recipients", "Hezbollah", "--all-recipients")
+    assert done.returncode == 2 and not empty.exists()
+    assert "no rows for --recipients Hezbollah (Lebanon)*; their suppliers held: Syria, Iran" in done.stderr
+    # The summary names the releases that hold the recipient asked for, not every release searched.
+    done = run_panel("--output", str(blocks), "--table", "blocks", "--recipients", "Burma")
+    assert done.returncode == 0 and "releases 2025, 2026-mirror;" in done.stderr, done.stderr
 
 
 @pytest.mark.slow

@@ -278,6 +278,10 @@ def _panel(args: argparse.Namespace) -> int:
         frame = frame[frame["recipient"].isin(recipients)]
     if suppliers is not None and "supplier" in frame and args.table != "changes":
         frame = frame[frame["supplier"].isin(suppliers)]
+    if frame.empty:  # a filter that matches nothing is an error that says why, never a header-only file
+        raise UsageError(_empty_panel_reason(args, data, recipients, suppliers))
+    if recipients is not None:  # name the releases that hold what was asked, not every release searched
+        releases = [r for r in releases if r in set(frame["release"].astype(str))]
     # Sums of SIPRI's one-decimal cells carry binary noise (8930.620000000003): store them by the precision
     # policy, six significant digits, as every table of the project is.
     from sinoiran.book.glue import stored_frame
@@ -332,6 +336,26 @@ def _book(args: argparse.Namespace) -> int:
     counts = book.build_book(jobs=args.jobs, execute_only=args.execute_only)
     print(book.report(counts), file=sys.stderr)
     return 0
+
+
+def _empty_panel_reason(args: argparse.Namespace, data, recipients, suppliers) -> str:
+    """Why the panel's table for these filters has no row, in one line, with what would give rows."""
+    asked = []
+    if recipients:
+        asked.append(f"--recipients {', '.join(recipients)}")
+    if suppliers:
+        asked.append(f"--suppliers {', '.join(suppliers)}")
+    line = f"panel [{args.table}]: no rows for {' and '.join(asked) or 'the releases chosen'}"
+    if recipients:
+        rows = data.deliveries
+        rows = rows[rows["recipient"].isin(recipients) & (rows["tiv"] > 0)]
+        held = rows.groupby("supplier")["tiv"].sum().sort_values(ascending=False)
+        if held.empty:
+            return line + "; the releases chosen hold no deliveries to them"
+        line += f"; their suppliers held: {', '.join(held.index[:6])} (in releases {', '.join(sorted(set(rows['release'])))})"
+        if args.table == "changes" and not suppliers:
+            line += "; the changes table takes each release's major suppliers unless --suppliers names others"
+    return line
 
 
 def _panel_recipients(args: argparse.Namespace, data, where: str) -> list[str]:

@@ -104,8 +104,15 @@ def har_ols(x: np.ndarray, y: np.ndarray, alpha: float = 0.05) -> dict:
     nu = ewc_degrees(n)
     omega = ewc_long_run_variance(x * resid[:, None], nu)
     cov = xtx_inv @ (n * omega) @ xtx_inv
-    se = np.sqrt(np.diag(cov))
-    tstat = beta / se
+    # The sandwich is positive semi-definite by construction; a negative diagonal entry is the rounding of a true
+    # zero (a segment of the series fitted exactly, such as years of no deliveries before a break), so its
+    # standard error is 0, and a coefficient of 0 with it has no t statistic (NaN, said as "not available").
+    variances = np.diag(cov)
+    if variances.min(initial=0.0) < -1e-9 * max(1.0, float(np.abs(variances).max())):
+        raise ArithmeticError(f"HAR covariance with a negative variance beyond rounding: {variances.min()!r}")
+    se = np.sqrt(np.clip(variances, 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tstat = beta / se
     p = 2 * scistats.t.sf(np.abs(tstat), df=nu)
     crit = scistats.t.ppf(1 - alpha / 2, df=nu)
     return {

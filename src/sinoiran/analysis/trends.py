@@ -167,13 +167,17 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, coverage: Coverage) -> 
         raise UsageError(f"suppliers={list(params.suppliers)}: give at least two different suppliers, leader first")
     rows = tiv[(tiv["vintage"] == params.vintage) & (tiv["recipient"] == params.recipient)]
     if rows.empty:
-        raise UsageError(f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}")
+        raise UsageError(
+            f"recipient={params.recipient!r}: no deliveries to it in vintage {params.vintage}"
+            + _other_releases(params, tiv, coverage)
+        )
     supplier_gap = coverage.gap(
         params.vintage, list(params.suppliers), params.start_year, params.end_year, recipient=params.recipient
     )
     if supplier_gap:
         raise UsageError(
             f"vintage={params.vintage!r}: {supplier_gap}; it cannot give shares for {', '.join(params.suppliers)}"
+            + _other_releases(params, tiv, coverage)
         )
     window = rows[rows["year"].between(params.start_year, params.end_year)]
     volumes = window.groupby("supplier")["tiv"].sum()
@@ -186,6 +190,27 @@ def validate(params: TrendParameters, tiv: pd.DataFrame, coverage: Coverage) -> 
             f"its largest suppliers then, in millions of TIV: {busiest}"
         )
     return denominator_text(params.vintage, params.recipient, params.start_year, params.end_year, coverage=coverage)
+
+
+def _other_releases(params: TrendParameters, tiv: pd.DataFrame, coverage: Coverage) -> str:
+    """The releases that could answer instead (they hold the suppliers' deliveries to the recipient in the
+    parameters' years, or in some years), as the end of an error line; empty when none can."""
+    fitting, partly = [], []
+    for label in coverage.labels:
+        if label == params.vintage or tiv[(tiv["vintage"] == label) & (tiv["recipient"] == params.recipient)].empty:
+            continue
+        suppliers = list(params.suppliers)
+        if coverage.gap(label, suppliers, params.start_year, params.end_year, recipient=params.recipient) is None:
+            fitting.append(label)
+        else:
+            info = coverage.releases[label]
+            if coverage.gap(label, suppliers, info.data_start, info.data_end, recipient=params.recipient) is None:
+                partly.append(f"{label} ({info.data_start}-{info.data_end})")
+    if fitting:
+        return f"; releases that can: {', '.join(fitting)} (-p vintage {fitting[0]})"
+    if partly:
+        return f"; releases that hold these suppliers in other years: {', '.join(partly)}"
+    return ""
 
 
 def share_table(
@@ -405,8 +430,11 @@ def observed_overtaking(result: TrendRun) -> dict[str, float]:
 
     Returns ``first_year`` (the first window in which it does; NaN if never),
     ``ahead_for_good`` (the first year from which it stays ahead to the end of
-    the window; NaN if it does not end ahead), and ``years_ahead`` (how many
-    windows it is ahead). Years are the last years of the windows. A fitted
+    the window; NaN if it does not end ahead), ``years_ahead`` (how many
+    windows it is ahead), ``last_ahead`` (the last window in which it is; NaN if
+    never) and ``level_at_end`` / ``share_at_end``: whether the two shares are
+    equal in the last window (often both 0: neither delivered), and the leader's
+    share there (a fraction). Years are the last years of the windows. A fitted
     crossing is not an observed one: the two can be years apart.
     """
     leader, follower = result.parameters.suppliers[:2]
@@ -417,7 +445,16 @@ def observed_overtaking(result: TrendRun) -> dict[str, float]:
     if ahead.any() and bool(ahead.iloc[-1]):
         behind = ahead[~ahead]
         for_good = float(ahead.index[0]) if behind.empty else float(ahead.index[ahead.index > behind.index[-1]][0])
-    return {"first_year": first, "ahead_for_good": for_good, "years_ahead": float(ahead.sum())}
+    last = float(ahead[ahead].index[-1]) if ahead.any() else float("nan")
+    at_end = wide.iloc[-1] if len(wide) else pd.Series({leader: float("nan"), follower: float("nan")})
+    return {
+        "first_year": first,
+        "ahead_for_good": for_good,
+        "years_ahead": float(ahead.sum()),
+        "last_ahead": last,
+        "level_at_end": bool(len(wide)) and abs(float(at_end[leader]) - float(at_end[follower])) <= 1e-12,
+        "share_at_end": float(at_end[leader]),
+    }
 
 
 def block_table(tiv: pd.DataFrame, params: TrendParameters, coverage: Coverage, width: int = 5) -> pd.DataFrame:

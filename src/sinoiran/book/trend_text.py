@@ -196,10 +196,14 @@ def observed_sentence(result: TrendRun, data_end: int | None = None) -> str:
             return text + f" and stays ahead to {params.end_year} (window {window})."
         return text + f", and stays ahead from {seen['ahead_for_good']:.0f} to {params.end_year} (window {window})."
     ahead = int(seen["years_ahead"])
-    return (
-        text
-        + f", but is behind again in {params.end_year} ({ahead} year{'s' if ahead != 1 else ''} ahead in {window})."
-    )
+    count = f"{ahead} year{'s' if ahead != 1 else ''} ahead in {window}"
+    if seen["level_at_end"]:  # not "behind": in the last year the two shares are equal, often both 0
+        level = f"both {snap(100 * seen['share_at_end']):.0f}%"
+        return (
+            text
+            + f", is last ahead in {seen['last_ahead']:.0f}, and is level with it in {params.end_year} ({level}; {count})."
+        )
+    return text + f", but is behind again in {params.end_year} ({count})."
 
 
 def block_sentence(blocks: pd.DataFrame, params: TrendParameters, data_end: int | None = None) -> str:
