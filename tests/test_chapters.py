@@ -193,7 +193,22 @@ CHROME = (
 #: lays the printed book out in.
 A4_CONTENT_PX = 182 / 25.4 * 96
 
+#: One JavaScript helper for both page checks: the words of a text node that the layout broke across lines
+#: (a run of three or more letters whose parts sit on different lines), appended to ``broken``.
+_WORDS_BROKEN_IN = """const wordsBrokenIn = (node, broken) => {
+    const words = /[A-Za-z]{3,}/g;
+    let match;
+    while ((match = words.exec(node.data))) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  };"""
+
 _PRINTED_CELLS = """(width) => {
+  WORDS_BROKEN_IN
   const shown = (e) => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
   const cells = Array.from(document.querySelectorAll("article td, article th")).filter(shown);
   const beyond = cells.filter((c) => c.getBoundingClientRect().right > width + 1 || c.scrollWidth > c.clientWidth + 1)
@@ -207,19 +222,11 @@ _PRINTED_CELLS = """(width) => {
     while (walker.nextNode()) {
       const node = walker.currentNode;
       if (node.parentElement.closest(".long, code, pre")) continue;
-      const words = /[A-Za-z]{3,}/g;
-      let match;
-      while ((match = words.exec(node.data))) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-        if (lines.size > 1) broken.push(match[0]);
-      }
+      wordsBrokenIn(node, broken);
     }
   });
   return {cells: cells.map((c) => c.textContent), beyond: beyond, code: code, broken: broken};
-}"""
+}""".replace("WORDS_BROKEN_IN", _WORDS_BROKEN_IN)
 
 
 def _words(text: str) -> list[str]:
@@ -338,6 +345,7 @@ SEARCHES = {
 CUT = re.compile(r"(…|\.\.\.)$")
 
 _PHONE_CHECKS = """() => {
+  WORDS_BROKEN_IN
   const content = document.querySelector("article") || document.body;
   const figures = Array.from(content.querySelectorAll("img")).filter((i) => i.clientWidth > 0).map((i) => ({
     src: i.getAttribute("src"), natural: i.naturalWidth, shown: i.clientWidth,
@@ -372,15 +380,7 @@ _PHONE_CHECKS = """() => {
     const node = walker.currentNode;
     const parent = node.parentElement;
     if (!parent || !parent.closest("td, th") || parent.closest(".long, code, pre") || !parent.offsetParent) continue;
-    const words = /[A-Za-z]{3,}/g;
-    let match;
-    while ((match = words.exec(node.data))) {
-      const range = document.createRange();
-      range.setStart(node, match.index);
-      range.setEnd(node, match.index + match[0].length);
-      const lines = new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-      if (lines.size > 1) broken.push(match[0]);
-    }
+    wordsBrokenIn(node, broken);
   }
   return {
     scroll_width: document.documentElement.scrollWidth,
@@ -392,7 +392,7 @@ _PHONE_CHECKS = """() => {
     broken_words: broken,
     height: document.documentElement.scrollHeight,
   };
-}""".replace("VERDICTS", json.dumps(sorted(VERDICT_COLOURS)))
+}""".replace("VERDICTS", json.dumps(sorted(VERDICT_COLOURS))).replace("WORDS_BROKEN_IN", _WORDS_BROKEN_IN)
 
 #: Everything on a page that scrolls, and whether the keyboard can reach it (focusable itself).
 _SCROLLERS = """() => Array.from(document.querySelectorAll("article *")).filter((e) => {
