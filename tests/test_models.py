@@ -376,3 +376,19 @@ def test_observed_overtaking_first_year_and_for_good():
     assert trend_text.question(run).startswith(
         "Is China replacing the United States as a supplier of Pakistan's major arms?"
     )
+
+
+@pytest.mark.parametrize(
+    "kind, share, words",
+    [
+        (models.AHEAD_FROM_START, 0.0, "(none of the bootstrap draws has one)"),
+        (models.AHEAD_FROM_START, 0.004, "(fewer than 1% of bootstrap draws have one)"),
+        (models.AHEAD_FROM_START, 0.05, "(only 5% of bootstrap draws have one)"),
+        (models.NEVER, 0.0, "(none of the bootstrap draws has a crossing inside the window)"),
+    ],
+)
+def test_the_overtaking_sentence_counts_the_draws_in_words(kind, share, words):
+    """'only 0% of bootstrap draws have one' (a rerun for Pakistan) reads as a slip: none is said as none."""
+    run = _run_with_shares([0.5, 0.6], [0.4, 0.3])
+    run.overtaking = {"kind": kind, "share_crossing": share, "end": 2001, "identified": False}
+    assert trend_text.overtaking_sentence(run).endswith(words + ".")

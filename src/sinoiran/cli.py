@@ -118,7 +118,8 @@ def _ingest(args: argparse.Namespace) -> int:
     release = f"; release {label}" + (f" ({guess.reason})" if guess and args.vintage is None else "") if label else ""
     extra = "".join(f"; {note}" for note in export.notes)
     print(
-        f"{path} [{export.format}]: {export.described}{release}{extra}; {len(frame)} rows -> {output}", file=sys.stderr
+        f"{path} [{export.format}]: {export.described}{release}{extra}; {len(frame)} row{'' if len(frame) == 1 else 's'} -> {output}",
+        file=sys.stderr,
     )
     return 0
 
@@ -296,7 +297,10 @@ def _panel(args: argparse.Namespace) -> int:
     apart = data.kept_apart
     if len(apart) and recipients is None:  # with --recipients, the output is what was asked for
         notes.append(f"{apart['recipient'].nunique()} non-state, organisation or unknown recipients kept apart")
-    print(f"panel [{args.table}]: {'; '.join(notes)}; {len(frame)} rows -> {output}", file=sys.stderr)
+    print(
+        f"panel [{args.table}]: {'; '.join(notes)}; {len(frame)} row{'' if len(frame) == 1 else 's'} -> {output}",
+        file=sys.stderr,
+    )
     return 0
 
 

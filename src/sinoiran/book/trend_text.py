@@ -143,16 +143,23 @@ def overtaking_sentence(result: TrendRun) -> str:
     """The fitted overtaking in words: the year only where the bootstrap pins it down."""
     leader, follower = (in_prose(s) for s in result.parameters.suppliers[:2])
     o = result.overtaking
-    crossing = f"{snap(100 * o['share_crossing']):.0f}% of bootstrap draws"
+    share = float(o["share_crossing"])
+    counted = f"{snap(100 * share):.0f}% of bootstrap draws"  # the plain count, for the unidentified crossing
+    if share == 0:
+        crossing = "none of the bootstrap draws has"
+    elif 100 * share < 0.5:
+        crossing = "fewer than 1% of bootstrap draws have"
+    else:
+        crossing = f"only {snap(100 * share):.0f}% of bootstrap draws have"
     if o["kind"] == models.AHEAD_FROM_START:
         return _capital(
             f"{possessive(leader)} fitted share is above {possessive(follower)} from the first year of the window, "
-            f"so the window holds no fitted crossing (only {crossing} have one)."
+            f"so the window holds no fitted crossing ({crossing} one)."
         )
     if o["kind"] == models.NEVER:
         return _capital(
             f"The fitted gap does not turn in {possessive(leader)} favour by {o['end']} "
-            f"(only {crossing} have a crossing inside the window)."
+            f"({crossing} a crossing inside the window)."
         )
     if o["identified"]:
         return _capital(
@@ -160,7 +167,7 @@ def overtaking_sentence(result: TrendRun) -> str:
             f"between {o['ci_low']:.0f} and {o['ci_high']:.0f} in 95% of bootstrap draws."
         )
     return _capital(
-        f"The straight lines cross in {o['year']:.0f}, but the year is not identified: {crossing} have a "
+        f"The straight lines cross in {o['year']:.0f}, but the year is not identified: {counted} have a "
         f"crossing inside the window, too few to pin down a 95% interval, so the observed shares and SIPRI's "
         f"five-year blocks are the evidence to read."
     )
