@@ -147,6 +147,16 @@ def test_names_people_type_resolve_to_the_datas_spelling(typed, expected):
     assert resolve(typed, held) == expected
 
 
+def test_a_party_is_found_by_the_name_people_type():
+    """SIPRI marks non-state parties with '*' and their country: 'Hezbollah' is 'Hezbollah (Lebanon)*', 'NATO' is
+    'NATO**'; a name two parties share is not guessed, and a state's name is not a party's."""
+    held = ["Lebanon", "Hezbollah (Lebanon)*", "NATO**", "LTTE (Sri Lanka)*", "Houthi rebels (Yemen)*"]
+    assert resolve("Hezbollah", held) == "Hezbollah (Lebanon)*" and resolve("nato", held) == "NATO**"
+    assert resolve("Lebanon", held) == "Lebanon"
+    with pytest.raises(UnknownName, match="closest"):
+        resolve("rebels", ["Syria rebels*", "Darfur rebels (Sudan)*"])
+
+
 def test_an_unknown_name_is_refused_with_the_closest_names():
     held = ["China", "Chad", "Chile", "Russia", "South Korea", "North Korea"]
     with pytest.raises(UnknownName, match=r"unknown supplier 'Chna' in release 2016; closest: China, Chad"):

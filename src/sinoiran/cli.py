@@ -365,27 +365,22 @@ def _empty_panel_reason(args: argparse.Namespace, data, recipients, suppliers) -
 def _panel_recipients(args: argparse.Namespace, data, where: str) -> list[str]:
     """The recipients asked for with --recipients, resolved among those the panel keeps; one of the kinds kept
     apart (non-state actors, organisations, unknown) is named as such, never an empty table."""
-    from sinoiran.base.names import actor_kind, resolve_all
+    from sinoiran.base.names import actor_kind, resolve, resolve_all
 
-    def bare(name: str) -> str:  # "Hezbollah (Lebanon)*" -> "hezbollah", as people type a party's name
-        return name.rstrip("*").split(" (")[0].strip().casefold()
-
-    kept = [str(n) for n in data.recipient_names if actor_kind(str(n)) in data.kinds]
-    apart = {str(n) for n in data.recipient_names} - set(kept)
-    parties: dict[str, list[str]] = {}
-    for name in kept:
-        if actor_kind(name) != "state":
-            parties.setdefault(bare(name), []).append(name)
-    typed = [parties[bare(t)][0] if len(parties.get(bare(t), [])) == 1 else t for t in _names(args.recipients) or []]
+    typed = _names(args.recipients) or []
     try:
-        return resolve_all(typed, kept, what="recipient", where=where)
+        return resolve_all(typed, data.kept_recipients, what="recipient", where=where)
     except UsageError as err:
-        for name in sorted(apart):
-            if any(t.casefold() in (name.casefold(), bare(name)) for t in typed):
-                raise UsageError(
-                    f"--recipients: {name} ({actor_kind(name)}) is kept apart from the panel of states; "
-                    "add --all-recipients to include it"
-                ) from None
+        apart = sorted(set(data.kept_apart["recipient"])) if len(data.kept_apart) else []
+        for name in typed:
+            try:
+                found = resolve(name, apart, what="recipient")
+            except UsageError:
+                continue
+            raise UsageError(
+                f"--recipients: {found} ({actor_kind(found)}) is kept apart from the panel of states; "
+                "add --all-recipients to include it"
+            ) from None
         raise err from None
 
 

@@ -134,6 +134,11 @@ class Panel:
         info = self.coverage.releases[release]
         return info.data_start, info.data_end
 
+    @property
+    def kept_recipients(self) -> list[str]:
+        """The recipients the panel keeps (of its ``kinds``) with any delivery in any release, sorted."""
+        return list(self.recipient_names[np.unique(self.recipient_code)])
+
     def recipients(self, release: str) -> list[str]:
         """The recipients with any delivery in ``release``, sorted."""
         return list(self.recipient_names[np.unique(self.recipient_code[self.rows(release)])])

@@ -23,6 +23,7 @@ non-state actors (``Hezbollah (Lebanon)*``), international organisations
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sinoiran.base.errors import UsageError
@@ -147,6 +148,12 @@ def actor_kind(name: str) -> str:
     return "state"
 
 
+def party_name(name: str) -> str:
+    """A party's name as people type it: SIPRI's marks and its country in brackets left out
+    ("Hezbollah (Lebanon)*" -> "Hezbollah", "NATO**" -> "NATO")."""
+    return re.sub(r"\s*\([^)]*\)$", "", name.rstrip("*")).strip()
+
+
 def _folded(name: str) -> str:
     """A name without case, accents, dots or extra spaces, for matching what people type."""
     import unicodedata
@@ -184,6 +191,9 @@ def resolve(typed: str, known: Iterable[str], *, what: str = "country", where: s
             return candidate
         if _folded(candidate) in by_fold:
             return by_fold[_folded(candidate)]
+    parties = [k for k in known if actor_kind(k) != "state" and _folded(party_name(k)) == _folded(typed)]
+    if len(parties) == 1:  # "Hezbollah" is SIPRI's "Hezbollah (Lebanon)*"
+        return parties[0]
     place = f" {where}" if where else ""
     meant = next((c for c in candidates[1:] if _folded(c) != _folded(typed)), None)
     listed = ", ".join(known[:6]) + (", ..." if len(known) > 6 else "")
